@@ -1,0 +1,193 @@
+"""Settings for egov: one module, every environment-dependent value read from the environment.
+
+Production differs from the demo only by environment variables (docs/howto/deploy.md).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("EGOV_VAR_DIR", BASE_DIR / "var"))
+
+
+def env(name: str, default: str = "") -> str:
+    """Read a setting, or its content from the file named by NAME_FILE (container secrets)."""
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    value = env(name, "1" if default else "0").lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean, got {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name, str(default))
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from error
+
+
+# --- Core ---------------------------------------------------------------------------------------
+DEBUG = env_bool("EGOV_DEBUG", default=False)
+SECRET_KEY = env("EGOV_SECRET_KEY", "demo-only-secret-key-change-me-in-production-0123456789")
+ALLOWED_HOSTS = env("EGOV_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in env("EGOV_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+SITE_URL = env("EGOV_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks_db",
+    "egov.core",
+    "egov.accounts",
+    "egov.organization",
+    "egov.procedures",
+    "egov.portal",
+    "egov.dashboard",
+    "egov.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "egov.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "egov.core.context_processors.deployment",
+            ],
+        },
+    }
+]
+
+# --- Database -----------------------------------------------------------------------------------
+# Embedded SQLite in WAL mode by default; DATABASE_URL=postgres://… switches to PostgreSQL.
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'egov.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE: writers take the lock at BEGIN, so concurrent writers wait instead of failing.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-egov.sqlite3")}
+
+# --- Authentication -----------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+# Lockout after repeated failed logins (TT 12/2022/TT-BTTTT level-3 systems: limit login attempts).
+EGOV_LOGIN_MAX_FAILURES = env_int("EGOV_LOGIN_MAX_FAILURES", 5)
+EGOV_LOGIN_LOCKOUT_MINUTES = env_int("EGOV_LOGIN_LOCKOUT_MINUTES", 15)
+OTP_TOTP_ISSUER = env("EGOV_OTP_ISSUER", "egov Thái Nguyên")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("EGOV_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = 8 * 3600
+
+# --- E-mail -------------------------------------------------------------------------------------
+# The demo writes mail to var/mail/ (read it there); production sets an SMTP relay.
+MAILERS = {
+    "default": {
+        "BACKEND": env("EGOV_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"),
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")}
+        if not env("EGOV_EMAIL_BACKEND")
+        else {"host": env("EGOV_SMTP_HOST", "localhost"), "port": env_int("EGOV_SMTP_PORT", 25)},
+    }
+}
+DEFAULT_FROM_EMAIL = env("EGOV_DEFAULT_FROM_EMAIL", "egov <no-reply@egov.localhost>")
+
+# --- Internationalisation -----------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+# Stored in UTC, shown in Vietnam's time (DESIGN.md: data rules).
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+# --- Static and uploaded files ------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# --- Background tasks ---------------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": env("EGOV_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# --- Deployment identity ------------------------------------------------------------------------
+EGOV_DEPLOYMENT_NAME = env("EGOV_DEPLOYMENT_NAME", "Tỉnh Thái Nguyên")
+# Working-day calendar: country whose public holidays seed it (Bộ luật Lao động 2019 Điều 112).
+EGOV_HOLIDAY_COUNTRY = env("EGOV_HOLIDAY_COUNTRY", "VN")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("EGOV_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from egov.api.urls import api
+
+admin.site.site_header = "egov — Quản trị hệ thống"
+admin.site.site_title = "egov"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("quan-tri/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("tai-khoan/", include("egov.accounts.urls")),
+    path("can-bo/", include("egov.dashboard.urls")),
+    path("", include("egov.portal.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,11 @@
+import pytest
+
+pytest_plugins = ["egov.core.tests.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_and_fast_hashing(settings):
+    """Tests run in the default language and with a fast password hasher."""
+    settings.LANGUAGE_CODE = "vi"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

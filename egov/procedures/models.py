@@ -1,0 +1,215 @@
+from decimal import Decimal
+from typing import Self
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from egov.organization.models import Role
+
+
+class Sector(models.Model):
+    """A field of administration (lĩnh vực), e.g. Hộ tịch, Đất đai."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PublicationDecision(models.Model):
+    """A decision publishing procedures (quyết định công bố TTHC): new, amended, replaced, abolished."""
+
+    number = models.CharField(_("number"), max_length=64, unique=True)
+    signed_on = models.DateField(_("signed on"))
+    effective_from = models.DateField(_("effective from"))
+    issuer = models.CharField(_("issued by"), max_length=150)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication decision")
+        verbose_name_plural = _("publication decisions")
+        ordering = ["-signed_on", "number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Procedure(models.Model):
+    """The stable identity of a procedure: its national code (mã TTHC, CSDLQG về TTHC).
+
+    Everything that a publication decision can change lives on ProcedureVersion; permissions and
+    statistics hang on the procedure, never on a version (the Open Zaak lesson).
+    """
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    current_version = models.OneToOneField(
+        "ProcedureVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("current version"),
+    )
+    is_abolished = models.BooleanField(_("abolished"), default=False)
+    replaced_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="replaces", verbose_name=_("replaced by"))
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:procedure_detail", args=[self.code])
+
+    @property
+    def is_in_force(self) -> bool:
+        return not self.is_abolished and self.replaced_by_id is None
+
+
+class ProcedureVersionQuerySet(models.QuerySet["ProcedureVersion"]):
+    def in_force(self) -> Self:
+        """Versions that are the current version of a procedure still in force."""
+        return self.filter(
+            procedure__current_version=models.F("pk"),
+            procedure__is_abolished=False,
+            procedure__replaced_by__isnull=True,
+        )
+
+
+class ProcedureVersion(models.Model):
+    """What a procedure required under one publication decision. Never edited once published.
+
+    A dossier stores the version it was received under, so a later decision never moves an old
+    dossier's deadline (DESIGN.md; vn-standards checklist item 20).
+    """
+
+    class TimeUnit(models.TextChoices):
+        WORKING_DAYS = "working_days", _("working days")
+        WORKING_HOURS = "working_hours", _("working hours")
+        CALENDAR_DAYS = "calendar_days", _("calendar days")
+
+    class OnlineLevel(models.TextChoices):
+        # ND 42/2022 Điều 11 (amended by ND 118/2025): một phần / toàn trình.
+        INFO = "info", _("Information only")
+        PARTIAL = "partial", _("Partly online")
+        FULL = "full", _("Fully online")
+
+    class Change(models.TextChoices):
+        NEW = "new", _("New")
+        AMENDED = "amended", _("Amended")
+        REPLACED = "replaced", _("Replacing another")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    decision = models.ForeignKey(PublicationDecision, on_delete=models.PROTECT,
+                                 related_name="versions", verbose_name=_("decision"))
+    change = models.CharField(_("change"), max_length=16, choices=Change)
+    name = models.CharField(_("name"), max_length=500)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="versions",
+                               verbose_name=_("sector"))
+    levels = models.JSONField(_("implementing levels"), default=list)
+    competent_authority = models.CharField(_("competent authority"), max_length=255)
+    applicant_types = models.JSONField(_("applicant types"), default=list)
+    time_limit_value = models.DecimalField(_("time limit"), max_digits=6, decimal_places=2)
+    time_limit_unit = models.CharField(_("time limit unit"), max_length=16, choices=TimeUnit)
+    legal_basis = models.TextField(_("legal basis"))
+    result = models.TextField(_("result"))
+    conditions = models.TextField(_("requirements and conditions"), blank=True)
+    online_level = models.CharField(_("online service level"), max_length=8, choices=OnlineLevel)
+    where_to_submit = models.TextField(_("where to submit"))
+    # Folded name, code and sector (egov.core.text.fold) for accent-insensitive search.
+    search_text = models.TextField(editable=False)
+
+    objects = ProcedureVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procedure version")
+        verbose_name_plural = _("procedure versions")
+        ordering = ["procedure__code", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_unique"),
+            models.CheckConstraint(condition=Q(time_limit_value__gt=0), name="time_limit_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number} — {self.name}"
+
+    @property
+    def time_limit_hours(self) -> Decimal | None:
+        """The time limit in working hours (1 working day = 8 hours), None for calendar days."""
+        if self.time_limit_unit == self.TimeUnit.WORKING_DAYS:
+            return self.time_limit_value * 8
+        if self.time_limit_unit == self.TimeUnit.WORKING_HOURS:
+            return self.time_limit_value
+        return None
+
+
+class Component(models.Model):
+    """A paper the applicant supplies (thành phần hồ sơ) with how many of each kind of copy."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="components")
+    position = models.PositiveSmallIntegerField()
+    name = models.TextField(_("name"))
+    originals = models.PositiveSmallIntegerField(_("originals"), default=0)
+    certified_copies = models.PositiveSmallIntegerField(_("certified copies"), default=0)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    form = models.CharField(_("form template"), max_length=150, blank=True)
+    is_required = models.BooleanField(_("required"), default=True)
+
+    class Meta:
+        verbose_name = _("dossier component")
+        verbose_name_plural = _("dossier components")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="component_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fee(models.Model):
+    """A fee or charge (phí, lệ phí) in whole VND."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
+    position = models.PositiveSmallIntegerField()
+    description = models.CharField(_("description"), max_length=500)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+
+    class Meta:
+        verbose_name = _("fee")
+        verbose_name_plural = _("fees")
+        ordering = ["version", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount:,} đ"
+
+
+class ProcessStep(models.Model):
+    """One step of the internal process (quy trình nội bộ): who does what in how many hours."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(_("name"), max_length=255)
+    role = models.CharField(_("role"), max_length=32, choices=Role)
+    hours = models.DecimalField(_("working hours"), max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("process step")
+        verbose_name_plural = _("process steps")
+        ordering = ["version", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0), name="step_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

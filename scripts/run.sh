@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Serve egov: the task worker in the background, the web server (granian, WSGI) in front.
+set -euo pipefail
+host=$1 port=$2 workers=$3
+bin=.venv/bin
+"$bin/python" manage.py db_worker --interval 1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+"$bin/python" manage.py demo_accounts
+cat <<TEXT
+
+  egov is running:
+    Public portal      http://$host:$port/
+    Procedure catalogue http://$host:$port/thu-tuc/
+    Staff login        http://$host:$port/tai-khoan/dang-nhap/
+    Administration     http://$host:$port/quan-tri/
+    API docs           http://$host:$port/api/v1/docs
+  Press Ctrl+C to stop.
+
+TEXT
+"$bin/granian" --interface wsgi --host "$host" --port "$port" --workers "$workers" \
+  --no-ws --log-level warning config.wsgi:application
