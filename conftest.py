@@ -1,6 +1,6 @@
 import pytest
 
-pytest_plugins = ["egov.core.tests.fixtures"]
+pytest_plugins = ["egov.core.tests.fixtures", "egov.core.tests.browser"]
 
 
 @pytest.fixture(autouse=True)

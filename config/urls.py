@@ -3,8 +3,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from egov.accounts.admin_site import EgovAdminSite
 from egov.api.urls import api
 
+# The admin admits only sessions verified by a second factor, and logs in through accounts:login.
+admin.site.__class__ = EgovAdminSite
 admin.site.site_header = "egov — Quản trị hệ thống"
 admin.site.site_title = "egov"
 

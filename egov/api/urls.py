@@ -1,16 +1,64 @@
 """The /api/v1 interface: one NinjaAPI, each app's router mounted under its resource name."""
 
-from ninja import NinjaAPI
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+from egov.api import errors
+from egov.api.auth import token_or_session
+from egov.organization.api import router as organization_router
+from egov.organization.models import Membership
+from egov.procedures.api import router as procedures_router
 
 api = NinjaAPI(
     title="egov API",
     version="1",
-    description="REST API of egov. Errors are JSON objects with a `code` and a `message` "
-    "in the caller's language (Vietnamese by default, English with Accept-Language: en).",
+    description=(
+        "REST API of egov, the platform for administrative procedures of a province.\n\n"
+        "Public resources (catalogue, units, calendar) need no authentication. Integrations "
+        "authenticate with `Authorization: Bearer <token>` (tokens are issued by an administrator). "
+        "Errors are JSON objects `{code, message, details}` with the message in the caller's "
+        "language: Vietnamese by default, English with `Accept-Language: en`."
+    ),
     urls_namespace="api-v1",
 )
+errors.install(api)
+api.add_router("/", procedures_router)
+api.add_router("/", organization_router)
 
 
-@api.get("/health", tags=["system"], summary="Liveness check")
-def health(request: object) -> dict[str, str]:
+class MembershipOut(Schema):
+    unit: str
+    unit_name: str
+    role: str
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    kind: str
+    memberships: list[MembershipOut]
+
+
+@api.get(
+    "/me",
+    response=MeOut,
+    auth=token_or_session,
+    tags=["accounts"],
+    summary="The authenticated user and their roles",
+)
+def me(request: HttpRequest) -> MeOut:
+    user = request.user
+    memberships = Membership.objects.current().filter(user=user).select_related("unit")
+    return MeOut(
+        username=user.get_username(),
+        full_name=getattr(user, "full_name", ""),
+        kind=getattr(user, "kind", ""),
+        memberships=[
+            MembershipOut(unit=m.unit.identifier, unit_name=m.unit.name, role=m.role) for m in memberships
+        ],
+    )
+
+
+@api.get("/health", tags=["system"], summary="Liveness check", auth=None)
+def health(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}

@@ -104,7 +104,9 @@ def verify_chain(*, batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
         for entry in batch:
             checked += 1
             if entry.seq != expected_seq:
-                problems.append(ChainProblem(expected_seq, f"entries {expected_seq}–{entry.seq - 1} are missing"))
+                problems.append(
+                    ChainProblem(expected_seq, f"entries {expected_seq}–{entry.seq - 1} are missing")
+                )
             if entry.prev_hash != expected_prev:
                 problems.append(ChainProblem(entry.seq, "link to the previous entry is broken"))
             if compute_hash(entry.chained_fields()) != entry.hash:

@@ -11,7 +11,9 @@ from egov.organization.models import Membership
 def home(request: HttpRequest) -> HttpResponse:
     """The officer's home: where they work and in which roles."""
     memberships = (
-        Membership.objects.current().filter(user=request.user).select_related("unit", "unit__level")
+        Membership.objects.current()
+        .filter(user=request.user)
+        .select_related("unit", "unit__level")
         .order_by("unit__path", "role")
     )
     return render(request, "dashboard/home.html", {"memberships": memberships})

@@ -21,7 +21,10 @@ class UnitLevel(models.Model):
     name = models.CharField(_("name"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     parent_levels = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="child_levels",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="child_levels",
         verbose_name=_("may sit under"),
     )
     is_historic = models.BooleanField(_("historic only"), default=False)
@@ -60,14 +63,23 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=64, blank=True)
     identifier = models.CharField(
-        _("agency identifier"), max_length=35, unique=True,
+        _("agency identifier"),
+        max_length=35,
+        unique=True,
         validators=[validate_agency_identifier],
         help_text=_("Mã định danh điện tử per QĐ 20/2020/QĐ-TTg, e.g. H15.50.05"),
     )
-    level = models.ForeignKey(UnitLevel, on_delete=models.PROTECT, related_name="units",
-                              verbose_name=_("level"))
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children", verbose_name=_("parent unit"))
+    level = models.ForeignKey(
+        UnitLevel, on_delete=models.PROTECT, related_name="units", verbose_name=_("level")
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     # Official code of the administrative division (2025 list), for communes and the province.
     division_code = models.CharField(_("division code"), max_length=10, blank=True)
@@ -76,7 +88,8 @@ class Unit(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     receives_dossiers = models.BooleanField(
-        _("has a one-stop desk"), default=False,
+        _("has a one-stop desk"),
+        default=False,
         help_text=_("Bộ phận Một cửa / Trung tâm Phục vụ hành chính công"),
     )
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
@@ -125,13 +138,19 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 class Membership(models.Model):
     """A user holds a role in a unit (a position: chức vụ) for a period."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="memberships", verbose_name=_("user"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships",
-                             verbose_name=_("unit"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("unit")
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role)
-    position_title = models.CharField(_("position"), max_length=100, blank=True,
-                                      help_text=_("e.g. Phó Giám đốc, Chuyên viên"))
+    position_title = models.CharField(
+        _("position"), max_length=100, blank=True, help_text=_("e.g. Phó Giám đốc, Chuyên viên")
+    )
     started_on = models.DateField(_("from"), default=dt.date(2025, 7, 1))
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
@@ -203,5 +222,7 @@ class OfficeHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (f"{self.morning_start:%H:%M}–{self.morning_end:%H:%M}, "
-                f"{self.afternoon_start:%H:%M}–{self.afternoon_end:%H:%M}")
+        return (
+            f"{self.morning_start:%H:%M}–{self.morning_end:%H:%M}, "
+            f"{self.afternoon_start:%H:%M}–{self.afternoon_end:%H:%M}"
+        )

@@ -16,7 +16,9 @@ def units_where(user: User, *roles: Role) -> QuerySet[Unit]:
     wanted = {*roles, Role.ADMINISTRATOR}
     roots = [
         membership.unit
-        for membership in Membership.objects.current().filter(user=user, role__in=wanted).select_related("unit")
+        for membership in Membership.objects.current()
+        .filter(user=user, role__in=wanted)
+        .select_related("unit")
     ]
     return Unit.objects.subtree_of(roots)
 
@@ -36,4 +38,6 @@ def is_administrator(user: User) -> bool:
     """Administrators (of any unit) and superusers; they must use two-factor login."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or Membership.objects.current().filter(user=user, role=Role.ADMINISTRATOR).exists()
+    return (
+        user.is_superuser or Membership.objects.current().filter(user=user, role=Role.ADMINISTRATOR).exists()
+    )

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
 from egov.core import audit
-from egov.organization.models import Membership, Role, Unit, UnitLevel
+from egov.organization.calendar import get_calendar
+from egov.organization.models import CalendarOverride, Membership, Role, Unit, UnitLevel
 
 UNIT_AUDIT_FIELDS = ["name", "short_name", "identifier", "level_id", "parent_id", "path"]
 
@@ -101,3 +102,66 @@ def revoke_role(membership: Membership, *, revoked_by: User | None, ended_on: dt
     audit.record(actor=revoked_by, action="membership.revoked", target=membership,
                  unit_id=membership.unit_id, after={"ended_on": ended_on.isoformat()})
     return membership
+
+
+# --- Working-day calendar
+
+CALENDAR_AUDIT_FIELDS = ["date", "kind", "reason"]
+
+
+@transaction.atomic
+def set_calendar_override(
+    date: dt.date,
+    *,
+    kind: str,
+    reason: str,
+    changed_by: User | None,
+) -> CalendarOverride:
+    """Make `date` a day off or a make-up working day for this deployment (replaces any override).
+
+    The Prime Minister's yearly decisions and provincial swaps (Bộ luật Lao động 2019 Điều 112
+    khoản 3) reach the calendar this way when the holidays package does not know them.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Give the reason for the change (e.g. the decision that orders it).")}
+        )
+    if kind not in CalendarOverride.Kind.values:
+        raise ValidationError({"kind": _("Choose “day off” or “working day”.")})
+    otherwise_working, otherwise_reason = get_calendar().national_day_kind(date)
+    if kind == CalendarOverride.Kind.WORKING_DAY and otherwise_working:
+        raise ValidationError(
+            {"kind": _("%(date)s is already a working day; only a day off can be set on it.")
+             % {"date": f"{date:%d/%m/%Y}"}}
+        )
+    if kind == CalendarOverride.Kind.DAY_OFF and not otherwise_working:
+        raise ValidationError(
+            {"kind": _("%(date)s is already a day off (%(why)s); only a working day can be set "
+                       "on it.") % {"date": f"{date:%d/%m/%Y}", "why": otherwise_reason}}
+        )
+    override = CalendarOverride.objects.select_for_update().filter(date=date).first()
+    before = audit.snapshot(override, CALENDAR_AUDIT_FIELDS) if override else None
+    if override is None:
+        override = CalendarOverride(date=date)
+    override.kind, override.reason = kind, reason
+    override.full_clean()
+    override.save()
+    audit.record(actor=changed_by, action="calendar.override_set", target=override,
+                 before=before, after=audit.snapshot(override, CALENDAR_AUDIT_FIELDS))
+    return override
+
+
+@transaction.atomic
+def remove_calendar_override(date: dt.date, *, removed_by: User | None) -> None:
+    """Give `date` back to the national calendar."""
+    override = CalendarOverride.objects.select_for_update().filter(date=date).first()
+    if override is None:
+        raise ValidationError(
+            _("There is no calendar change on %(date)s.") % {"date": f"{date:%d/%m/%Y}"}
+        )
+    before = audit.snapshot(override, CALENDAR_AUDIT_FIELDS)
+    object_id = str(override.pk)
+    override.delete()
+    audit.record(actor=removed_by, action="calendar.override_removed",
+                 object_type=CalendarOverride._meta.label_lower, object_id=object_id, before=before)

@@ -33,7 +33,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "online": request.GET.get("online", "")[:8],
     }
     versions = search_procedures(
-        filters["q"], sector=filters["sector"], level=filters["level"], online_level=filters["online"]
+        filters["q"],
+        sector=filters["sector"],
+        level=filters["level"],
+        online_level=filters["online"],
     )
     page_obj = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {key: value for key, value in filters.items() if value}

@@ -52,12 +52,22 @@ class Procedure(models.Model):
 
     code = models.CharField(_("code"), max_length=16, unique=True)
     current_version = models.OneToOneField(
-        "ProcedureVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "ProcedureVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("current version"),
     )
     is_abolished = models.BooleanField(_("abolished"), default=False)
-    replaced_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="replaces", verbose_name=_("replaced by"))
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
 
     class Meta:
         verbose_name = _("procedure")
@@ -110,12 +120,17 @@ class ProcedureVersion(models.Model):
 
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
-    decision = models.ForeignKey(PublicationDecision, on_delete=models.PROTECT,
-                                 related_name="versions", verbose_name=_("decision"))
+    decision = models.ForeignKey(
+        PublicationDecision,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name=_("decision"),
+    )
     change = models.CharField(_("change"), max_length=16, choices=Change)
     name = models.CharField(_("name"), max_length=500)
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="versions",
-                               verbose_name=_("sector"))
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="versions", verbose_name=_("sector")
+    )
     levels = models.JSONField(_("implementing levels"), default=list)
     competent_authority = models.CharField(_("competent authority"), max_length=255)
     applicant_types = models.JSONField(_("applicant types"), default=list)

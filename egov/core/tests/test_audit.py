@@ -8,8 +8,16 @@ from egov.core.models import AuditEntry
 
 
 def _write_entries(n: int) -> list[AuditEntry]:
-    return [audit.record(actor=None, action="test.event", object_type="t", object_id=str(i),
-                         after={"i": i, "name": "Nguyễn"}) for i in range(n)]
+    return [
+        audit.record(
+            actor=None,
+            action="test.event",
+            object_type="t",
+            object_id=str(i),
+            after={"i": i, "name": "Nguyễn"},
+        )
+        for i in range(n)
+    ]
 
 
 def _tamper(sql: str, params: list) -> None:

@@ -30,11 +30,15 @@ def default_levels() -> dict[str, UnitLevel]:
     return levels
 
 
-def make_unit(level: str, *, parent: Unit | None = None, name: str = "", identifier: str = "") -> Unit:
+def make_unit(
+    level: str, *, parent: Unit | None = None, name: str = "", identifier: str = ""
+) -> Unit:
     levels = default_levels()
     number = next(_numbers)
     if not identifier:
-        identifier = f"{parent.identifier}.{number % 100:02d}" if parent else f"H{number % 90 + 10:02d}"
+        identifier = (
+            f"{parent.identifier}.{number % 100:02d}" if parent else f"H{number % 90 + 10:02d}"
+        )
     return services.create_unit(
         created_by=None,
         name=name or f"{levels[level].name} {number}",
@@ -47,8 +51,7 @@ def make_unit(level: str, *, parent: Unit | None = None, name: str = "", identif
 
 def make_user(username: str = "", *, kind: str = User.Kind.STAFF, **fields: object) -> User:
     username = username or f"user{next(_numbers)}"
-    user = User.objects.create_user(username=username, password="Mat-khau-dai-123", kind=kind, **fields)
-    return user
+    return User.objects.create_user(username=username, password="Mat-khau-dai-123", kind=kind, **fields)
 
 
 def make_member(role: Role, unit: Unit, username: str = "") -> User:
@@ -72,9 +75,15 @@ class Province:
 def make_province() -> Province:
     province = make_unit("province", name="Tỉnh Thái Nguyên", identifier="H51")
     department = make_unit("department", parent=province, name="Sở Tư pháp", identifier="H51.10")
-    division = make_unit("division", parent=department, name="Phòng Hành chính tư pháp", identifier="H51.10.01")
-    centre = make_unit("service_centre", parent=province, name="Trung tâm Phục vụ hành chính công tỉnh",
-                       identifier="H51.50")
+    division = make_unit(
+        "division", parent=department, name="Phòng Hành chính tư pháp", identifier="H51.10.01"
+    )
+    centre = make_unit(
+        "service_centre",
+        parent=province,
+        name="Trung tâm Phục vụ hành chính công tỉnh",
+        identifier="H51.50",
+    )
     commune = make_unit("commune", parent=province, name="Xã Đồng Hỷ", identifier="H51.60")
     other = make_unit("commune", parent=province, name="Xã Võ Nhai", identifier="H51.61")
     return Province(province, department, division, centre, commune, other)

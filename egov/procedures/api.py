@@ -1,0 +1,114 @@
+"""REST endpoints of the catalogue (public, read-only), mounted by egov.api at /api/v1."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from egov.procedures.models import ProcedureVersion
+from egov.procedures.permissions import get_public_procedure
+from egov.procedures.queries import search_procedures, sectors_in_force, version_with_details
+
+router = Router(tags=["procedures"])
+
+
+class SectorOut(Schema):
+    code: str
+    name: str
+
+
+class ProcedureSummaryOut(Schema):
+    code: str = Field(..., alias="procedure.code")
+    name: str
+    sector: SectorOut
+    levels: list[str]
+    time_limit_value: Decimal
+    time_limit_unit: str
+    online_level: str
+
+
+class ComponentOut(Schema):
+    name: str
+    originals: int
+    certified_copies: int
+    copies: int
+    form: str
+    is_required: bool
+
+
+class FeeOut(Schema):
+    description: str
+    amount: int
+
+
+class StepOut(Schema):
+    name: str
+    role: str
+    hours: Decimal
+
+
+class DecisionOut(Schema):
+    number: str
+    signed_on: dt.date
+    effective_from: dt.date
+    issuer: str
+
+
+class VersionOut(Schema):
+    number: int
+    change: str
+    decision: DecisionOut
+    name: str
+    sector: SectorOut
+    levels: list[str]
+    competent_authority: str
+    applicant_types: list[str]
+    time_limit_value: Decimal
+    time_limit_unit: str
+    legal_basis: str
+    result: str
+    conditions: str
+    online_level: str
+    where_to_submit: str
+
+
+class ProcedureDetailOut(VersionOut):
+    code: str = Field(..., alias="procedure.code")
+    in_force: bool = Field(..., alias="procedure.is_in_force")
+    components: list[ComponentOut]
+    fees: list[FeeOut]
+    steps: list[StepOut]
+
+
+@router.get("/sectors", response=list[SectorOut], summary="Sectors with procedures in force")
+def list_sectors(request: HttpRequest) -> list[object]:
+    return list(sectors_in_force())
+
+
+@router.get("/procedures", response=list[ProcedureSummaryOut], summary="Search procedures in force")
+@paginate(LimitOffsetPagination)
+def list_procedures(
+    request: HttpRequest, q: str = "", sector: str = "", level: str = "", online_level: str = ""
+) -> object:
+    """Accent-insensitive search by name, code or sector: `q=dang ky khai sinh`."""
+    return search_procedures(q[:200], sector=sector, level=level, online_level=online_level)
+
+
+@router.get("/procedures/{code}", response=ProcedureDetailOut, summary="A procedure as it is today")
+def get_procedure(request: HttpRequest, code: str) -> ProcedureVersion:
+    procedure = get_public_procedure(code)
+    if procedure.current_version_id is None:
+        raise Http404
+    return version_with_details(procedure.current_version_id)
+
+
+@router.get(
+    "/procedures/{code}/versions",
+    response=list[VersionOut],
+    summary="Every published version, newest first",
+)
+def list_versions(request: HttpRequest, code: str) -> list[ProcedureVersion]:
+    procedure = get_public_procedure(code)
+    return list(procedure.versions.select_related("decision", "sector").order_by("-number"))
