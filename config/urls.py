@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from egov.accounts.admin_site import EgovAdminSite
 from egov.api.urls import api
@@ -11,7 +11,7 @@ admin.site.__class__ = EgovAdminSite
 admin.site.site_header = "egov — Quản trị hệ thống"
 admin.site.site_title = "egov"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),

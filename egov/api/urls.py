@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
+from egov.accounts.models import User
 from egov.api import errors
 from egov.api.auth import token_or_session
 from egov.organization.api import router as organization_router
@@ -48,11 +49,12 @@ class MeOut(Schema):
 )
 def me(request: HttpRequest) -> MeOut:
     user = request.user
+    assert isinstance(user, User)  # the auth classes above let only real users through
     memberships = Membership.objects.current().filter(user=user).select_related("unit")
     return MeOut(
         username=user.get_username(),
-        full_name=getattr(user, "full_name", ""),
-        kind=getattr(user, "kind", ""),
+        full_name=user.full_name,
+        kind=user.kind,
         memberships=[
             MembershipOut(unit=m.unit.identifier, unit_name=m.unit.name, role=m.role) for m in memberships
         ],

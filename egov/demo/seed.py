@@ -7,7 +7,7 @@ from django.db import transaction
 
 from egov.accounts.models import User
 from egov.organization import services as organization
-from egov.organization.models import Membership, OfficeHours, Unit, UnitLevel
+from egov.organization.models import Membership, OfficeHours, Role, Unit, UnitLevel
 from egov.procedures.models import Procedure
 from egov.procedures.services import import_catalogue
 
@@ -126,7 +126,7 @@ def seed_staff(units: dict[str, Unit]) -> list[User]:
                 full_name=person.full_name,
                 email=f"{person.username}@demo.egov.vn",
                 kind=User.Kind.STAFF,
-                is_staff=person.role == demo.Role.ADMINISTRATOR,
+                is_staff=person.role == Role.ADMINISTRATOR,
             )
         unit = units[person.unit]
         if not Membership.objects.filter(user=user, unit=unit, role=person.role).exists():

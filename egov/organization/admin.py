@@ -11,9 +11,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.accounts.models import User
 from egov.core import audit
 from egov.organization import calendar, services
 from egov.organization.models import CalendarOverride, Membership, OfficeHours, Unit, UnitLevel
+
+
+def _actor(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
 
 
 @admin.register(UnitLevel)
@@ -54,8 +59,8 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
                 ]
             }
             created = services.create_unit(
-                created_by=request.user,
-                name=obj.name,  # type: ignore[arg-type]
+                created_by=_actor(request),
+                name=obj.name,
                 identifier=obj.identifier,
                 level=obj.level,
                 parent=obj.parent,
@@ -65,7 +70,7 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
             return
         previous = Unit.objects.get(pk=obj.pk)
         if previous.parent_id != obj.parent_id and obj.parent is not None:
-            services.move_unit(previous, moved_by=request.user, new_parent=obj.parent)  # type: ignore[arg-type]
+            services.move_unit(previous, moved_by=_actor(request), new_parent=obj.parent)
             obj.path = Unit.objects.get(pk=obj.pk).path
         before = audit.snapshot(previous, services.UNIT_AUDIT_FIELDS)
         super().save_model(request, obj, form, change)
@@ -122,15 +127,15 @@ class CalendarOverrideAdmin(admin.ModelAdmin[CalendarOverride]):
     def save_model(self, request: HttpRequest, obj: CalendarOverride, form: Any, change: bool) -> None:
         if change:
             services.remove_calendar_override(
-                CalendarOverride.objects.get(pk=obj.pk).date, removed_by=request.user
-            )  # type: ignore[arg-type]
+                CalendarOverride.objects.get(pk=obj.pk).date, removed_by=_actor(request)
+            )
         saved = services.set_calendar_override(
-            obj.date, kind=obj.kind, reason=obj.reason, changed_by=request.user
-        )  # type: ignore[arg-type]
+            obj.date, kind=obj.kind, reason=obj.reason, changed_by=_actor(request)
+        )
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: CalendarOverride) -> None:
-        services.remove_calendar_override(obj.date, removed_by=request.user)  # type: ignore[arg-type]
+        services.remove_calendar_override(obj.date, removed_by=_actor(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarOverride]) -> None:
         for override in queryset:

@@ -25,8 +25,10 @@ def _check_parent_level(level: UnitLevel, parent: Unit | None) -> None:
         return
     if allowed and parent.level not in allowed:
         raise ValidationError(
-            {"parent": _("A unit of level “%(level)s” cannot sit under “%(parent)s”.")
-             % {"level": level.name, "parent": parent.name}}
+            {
+                "parent": _("A unit of level “%(level)s” cannot sit under “%(parent)s”.")
+                % {"level": level.name, "parent": parent.name}
+            }
         )
 
 
@@ -47,8 +49,13 @@ def create_unit(
     unit.save()
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.save(update_fields=["path"])
-    audit.record(actor=created_by, action="unit.created", target=unit, unit_id=unit.pk,
-                 after=audit.snapshot(unit, UNIT_AUDIT_FIELDS))
+    audit.record(
+        actor=created_by,
+        action="unit.created",
+        target=unit,
+        unit_id=unit.pk,
+        after=audit.snapshot(unit, UNIT_AUDIT_FIELDS),
+    )
     return unit
 
 
@@ -61,12 +68,18 @@ def move_unit(unit: Unit, *, moved_by: User | None, new_parent: Unit) -> Unit:
     before = audit.snapshot(unit, UNIT_AUDIT_FIELDS)
     old_path, new_path = unit.path, f"{new_parent.path}{unit.pk}/"
     for descendant in Unit.objects.select_for_update().filter(path__startswith=old_path):
-        descendant.path = new_path + descendant.path[len(old_path):]
+        descendant.path = new_path + descendant.path[len(old_path) :]
         descendant.save(update_fields=["path"])
     unit.parent, unit.path = new_parent, new_path
     unit.save(update_fields=["parent", "path"])
-    audit.record(actor=moved_by, action="unit.moved", target=unit, unit_id=unit.pk,
-                 before=before, after=audit.snapshot(unit, UNIT_AUDIT_FIELDS))
+    audit.record(
+        actor=moved_by,
+        action="unit.moved",
+        target=unit,
+        unit_id=unit.pk,
+        before=before,
+        after=audit.snapshot(unit, UNIT_AUDIT_FIELDS),
+    )
     return unit
 
 
@@ -88,8 +101,13 @@ def grant_role(
         membership.started_on = started_on
     membership.full_clean()
     membership.save()
-    audit.record(actor=granted_by, action="membership.granted", target=membership, unit_id=unit.pk,
-                 after={"user": user.get_username(), "unit": unit.identifier, "role": role})
+    audit.record(
+        actor=granted_by,
+        action="membership.granted",
+        target=membership,
+        unit_id=unit.pk,
+        after={"user": user.get_username(), "unit": unit.identifier, "role": role},
+    )
     return membership
 
 
@@ -99,8 +117,13 @@ def revoke_role(membership: Membership, *, revoked_by: User | None, ended_on: dt
     membership.ended_on = ended_on
     membership.full_clean()
     membership.save(update_fields=["ended_on"])
-    audit.record(actor=revoked_by, action="membership.revoked", target=membership,
-                 unit_id=membership.unit_id, after={"ended_on": ended_on.isoformat()})
+    audit.record(
+        actor=revoked_by,
+        action="membership.revoked",
+        target=membership,
+        unit_id=membership.unit_id,
+        after={"ended_on": ended_on.isoformat()},
+    )
     return membership
 
 
@@ -132,13 +155,17 @@ def set_calendar_override(
     otherwise_working, otherwise_reason = get_calendar().national_day_kind(date)
     if kind == CalendarOverride.Kind.WORKING_DAY and otherwise_working:
         raise ValidationError(
-            {"kind": _("%(date)s is already a working day; only a day off can be set on it.")
-             % {"date": f"{date:%d/%m/%Y}"}}
+            {
+                "kind": _("%(date)s is already a working day; only a day off can be set on it.")
+                % {"date": f"{date:%d/%m/%Y}"}
+            }
         )
     if kind == CalendarOverride.Kind.DAY_OFF and not otherwise_working:
         raise ValidationError(
-            {"kind": _("%(date)s is already a day off (%(why)s); only a working day can be set "
-                       "on it.") % {"date": f"{date:%d/%m/%Y}", "why": otherwise_reason}}
+            {
+                "kind": _("%(date)s is already a day off (%(why)s); only a working day can be set on it.")
+                % {"date": f"{date:%d/%m/%Y}", "why": otherwise_reason}
+            }
         )
     override = CalendarOverride.objects.select_for_update().filter(date=date).first()
     before = audit.snapshot(override, CALENDAR_AUDIT_FIELDS) if override else None
@@ -147,8 +174,13 @@ def set_calendar_override(
     override.kind, override.reason = kind, reason
     override.full_clean()
     override.save()
-    audit.record(actor=changed_by, action="calendar.override_set", target=override,
-                 before=before, after=audit.snapshot(override, CALENDAR_AUDIT_FIELDS))
+    audit.record(
+        actor=changed_by,
+        action="calendar.override_set",
+        target=override,
+        before=before,
+        after=audit.snapshot(override, CALENDAR_AUDIT_FIELDS),
+    )
     return override
 
 
@@ -157,11 +189,14 @@ def remove_calendar_override(date: dt.date, *, removed_by: User | None) -> None:
     """Give `date` back to the national calendar."""
     override = CalendarOverride.objects.select_for_update().filter(date=date).first()
     if override is None:
-        raise ValidationError(
-            _("There is no calendar change on %(date)s.") % {"date": f"{date:%d/%m/%Y}"}
-        )
+        raise ValidationError(_("There is no calendar change on %(date)s.") % {"date": f"{date:%d/%m/%Y}"})
     before = audit.snapshot(override, CALENDAR_AUDIT_FIELDS)
     object_id = str(override.pk)
     override.delete()
-    audit.record(actor=removed_by, action="calendar.override_removed",
-                 object_type=CalendarOverride._meta.label_lower, object_id=object_id, before=before)
+    audit.record(
+        actor=removed_by,
+        action="calendar.override_removed",
+        object_type=CalendarOverride._meta.label_lower,
+        object_id=object_id,
+        before=before,
+    )

@@ -10,6 +10,4 @@ def get_public_procedure(code: str) -> Procedure:
 
     Abolished and replaced procedures stay visible (people look up old dossiers), with a notice.
     """
-    return get_object_or_404(
-        Procedure.objects.select_related("current_version", "replaced_by"), code=code
-    )
+    return get_object_or_404(Procedure.objects.select_related("current_version", "replaced_by"), code=code)

@@ -14,7 +14,9 @@ def search_procedures(
     online_level: str = "",
 ) -> QuerySet[ProcedureVersion]:
     """Procedures in force matching every word of the query, accents ignored ("ho tich" ≈ "hộ tịch")."""
-    versions = ProcedureVersion.objects.in_force().select_related("procedure", "sector")
+    versions: QuerySet[ProcedureVersion] = ProcedureVersion.objects.in_force().select_related(
+        "procedure", "sector"
+    )
     for term in search_terms(query):
         versions = versions.filter(search_text__contains=term)
     if sector:

@@ -1,4 +1,9 @@
-"""Make the audit table append-only at the database level: UPDATE and DELETE are refused."""
+"""Make the audit table append-only at the database level.
+
+PostgreSQL refuses UPDATE and DELETE. SQLite (the embedded demo database) refuses UPDATE only:
+Django empties SQLite tables with DELETE between transactional tests, and the hash chain still
+exposes any removed entry (`manage.py verify_audit`).
+"""
 
 from django.db import migrations
 
@@ -19,12 +24,9 @@ DROP FUNCTION IF EXISTS egov_audit_append_only();
 SQLITE_UP = [
     "CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry "
     "BEGIN SELECT RAISE(ABORT, 'core_auditentry is append-only'); END;",
-    "CREATE TRIGGER core_auditentry_no_delete BEFORE DELETE ON core_auditentry "
-    "BEGIN SELECT RAISE(ABORT, 'core_auditentry is append-only'); END;",
 ]
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS core_auditentry_no_update;",
-    "DROP TRIGGER IF EXISTS core_auditentry_no_delete;",
 ]
 
 

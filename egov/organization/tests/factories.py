@@ -2,6 +2,7 @@
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 from egov.accounts.models import User
 from egov.organization import services
@@ -30,15 +31,11 @@ def default_levels() -> dict[str, UnitLevel]:
     return levels
 
 
-def make_unit(
-    level: str, *, parent: Unit | None = None, name: str = "", identifier: str = ""
-) -> Unit:
+def make_unit(level: str, *, parent: Unit | None = None, name: str = "", identifier: str = "") -> Unit:
     levels = default_levels()
     number = next(_numbers)
     if not identifier:
-        identifier = (
-            f"{parent.identifier}.{number % 100:02d}" if parent else f"H{number % 90 + 10:02d}"
-        )
+        identifier = f"{parent.identifier}.{number % 100:02d}" if parent else f"H{number % 90 + 10:02d}"
     return services.create_unit(
         created_by=None,
         name=name or f"{levels[level].name} {number}",
@@ -49,7 +46,7 @@ def make_unit(
     )
 
 
-def make_user(username: str = "", *, kind: str = User.Kind.STAFF, **fields: object) -> User:
+def make_user(username: str = "", *, kind: str = User.Kind.STAFF, **fields: Any) -> User:
     username = username or f"user{next(_numbers)}"
     return User.objects.create_user(username=username, password="Mat-khau-dai-123", kind=kind, **fields)
 

@@ -1,0 +1,1104 @@
+"""The catalogue exchange format `egov-catalogue/1`: parse, validate, serialise.
+
+docs/howto/catalogue-format.md is the specification. Parsing collects every problem instead of
+stopping at the first, so one run of the importer lists every bad row of a decision. Only
+`check_references` reads the database (to test codes and decision numbers against what is already
+imported); nothing here writes — egov.procedures.services does.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any, cast
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from egov.organization.models import Role
+from egov.procedures.models import (
+    Component,
+    Fee,
+    Procedure,
+    ProcedureVersion,
+    ProcessStep,
+    PublicationDecision,
+    Sector,
+)
+
+FORMAT = "egov-catalogue/1"
+
+NEW, AMENDED, REPLACED, ABOLISHED = "new", "amended", "replaced", "abolished"
+CHANGES = (NEW, AMENDED, REPLACED, ABOLISHED)
+LEVELS = ("province", "department", "commune", "district")
+APPLICANT_TYPES = ("citizen", "organisation")
+TIME_UNITS = tuple(ProcedureVersion.TimeUnit.values)
+ONLINE_LEVELS = tuple(ProcedureVersion.OnlineLevel.values)
+# Roles that carry out a step of the internal process (quy trình nội bộ, QĐ 1085/QĐ-TTg);
+# the meeting secretary and the administrator never handle a dossier.
+STEP_ROLES = tuple(
+    role.value
+    for role in (
+        Role.DESK_OFFICER,
+        Role.SPECIALIST,
+        Role.HEAD_OF_DEPARTMENT,
+        Role.LEADER,
+        Role.CLERK,
+    )
+)
+# Mã TTHC as given by the national database of administrative procedures (CSDLQG về TTHC).
+_CODE = re.compile(r"\d\.\d{6}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# One working day is eight working hours (Bộ luật Lao động 2019, Điều 105).
+HOURS_PER_WORKING_DAY = Decimal(8)
+_MAX_SMALL = 32767
+_MAX_AMOUNT = 2**63 - 1
+
+CSV_DECISION_COLUMNS = ("decision_number", "decision_date", "effective_from", "issuer")
+CSV_COLUMNS = (
+    *CSV_DECISION_COLUMNS,
+    "code",
+    "change",
+    "replaces",
+    "name",
+    "sector_code",
+    "sector_name",
+    "levels",
+    "competent_authority",
+    "applicant_types",
+    "time_limit_value",
+    "time_limit_unit",
+    "legal_basis",
+    "result",
+    "online_level",
+    "where_to_submit",
+    "conditions",
+    "fees",
+    "components",
+    "steps",
+)
+CSV_OPTIONAL_COLUMNS = ("decision_title",)
+_CSV_LIST_COLUMNS = ("fees", "components", "steps")
+# How a field of the JSON document is called in the CSV file, for error reports.
+_CSV_FIELD_NAMES = {
+    "number": "decision_number",
+    "date": "decision_date",
+    "title": "decision_title",
+    "sector": "sector_code",
+    "sector.code": "sector_code",
+    "sector.name": "sector_name",
+    "time_limit": "time_limit_value",
+    "time_limit.value": "time_limit_value",
+    "time_limit.unit": "time_limit_unit",
+}
+_DECISION_FIELDS = frozenset({"number", "date", "effective_from", "issuer", "title", "procedures"})
+_ENTRY_FIELDS = frozenset(
+    {
+        "code",
+        "change",
+        "replaces",
+        "name",
+        "sector",
+        "levels",
+        "competent_authority",
+        "applicant_types",
+        "time_limit",
+        "fees",
+        "components",
+        "steps",
+        "legal_basis",
+        "result",
+        "online_level",
+        "where_to_submit",
+        "conditions",
+    }
+)
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    """The column width of a model field, so the importer rejects what the database would."""
+    return cast(int, cast(models.Field[Any, Any], model._meta.get_field(name)).max_length)
+
+
+_LIMITS = {
+    "decision.number": _max_length(PublicationDecision, "number"),
+    "decision.issuer": _max_length(PublicationDecision, "issuer"),
+    "decision.title": _max_length(PublicationDecision, "title"),
+    "name": _max_length(ProcedureVersion, "name"),
+    "competent_authority": _max_length(ProcedureVersion, "competent_authority"),
+    "sector.code": _max_length(Sector, "code"),
+    "sector.name": _max_length(Sector, "name"),
+    "fee.description": _max_length(Fee, "description"),
+    "component.form": _max_length(Component, "form"),
+    "step.name": _max_length(ProcessStep, "name"),
+}
+
+
+# --- Parsed form -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueError:
+    """One problem, located by decision, row and field (row: CSV line, else position in decision)."""
+
+    message: str
+    field: str = ""
+    decision_index: int | None = None
+    decision_number: str = ""
+    position: int | None = None
+    line: int | None = None
+    code: str = ""
+
+    @property
+    def row(self) -> int | None:
+        return self.line if self.line is not None else self.position
+
+    def __str__(self) -> str:
+        return format_error(self)
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    name: str
+    originals: int
+    certified_copies: int
+    copies: int
+    form: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class FeeSpec:
+    description: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    name: str
+    role: str
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class VersionSpec:
+    """Everything a new, amended or replacing entry publishes: becomes one ProcedureVersion."""
+
+    name: str
+    sector_code: str
+    sector_name: str
+    levels: tuple[str, ...]
+    competent_authority: str
+    applicant_types: tuple[str, ...]
+    time_limit_value: Decimal
+    time_limit_unit: str
+    legal_basis: str
+    result: str
+    online_level: str
+    where_to_submit: str
+    conditions: str
+    components: tuple[ComponentSpec, ...]
+    fees: tuple[FeeSpec, ...]
+    steps: tuple[StepSpec, ...]
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    """One procedure row of a decision. `version` is None for abolished rows and bad rows."""
+
+    position: int
+    line: int | None
+    code: str
+    change: str
+    replaces: str | None
+    version: VersionSpec | None
+    # Code, change and `replaces` are well-formed, so the row can be checked against the database.
+    referable: bool
+
+
+@dataclass
+class DecisionSpec:
+    index: int
+    number: str
+    signed_on: dt.date | None
+    effective_from: dt.date | None
+    issuer: str
+    title: str
+    line: int | None = None
+    entries: list[EntrySpec] = field(default_factory=list)
+
+
+@dataclass
+class ParsedCatalogue:
+    """A whole file: its decisions in order and every error found so far."""
+
+    source: str = "json"
+    decisions: list[DecisionSpec] = field(default_factory=list)
+    errors: list[CatalogueError] = field(default_factory=list)
+    # The errors found without the database, kept so the database checks can be run again.
+    parse_errors: list[CatalogueError] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add_error(self, error: CatalogueError) -> None:
+        if self.source == "csv" and error.field:
+            head, dot, rest = error.field.partition("[")
+            mapped = _CSV_FIELD_NAMES.get(error.field) or _CSV_FIELD_NAMES.get(head, head)
+            error = replace(error, field=mapped + (dot + rest if dot else ""))
+        self.errors.append(error)
+
+    def sort_errors(self) -> None:
+        self.errors.sort(key=lambda e: (e.decision_index or 0, e.position or 0, e.line or 0))
+
+
+def format_error(error: CatalogueError) -> str:
+    """One line of the report: "Decision 12/QĐ-UBND row 3 (code 1.000001) field steps: …"."""
+    parts: list[str] = []
+    if error.decision_number:
+        parts.append(_("Decision %(number)s") % {"number": error.decision_number})
+    elif error.decision_index is not None:
+        parts.append(_("Decision #%(index)d") % {"index": error.decision_index})
+    if error.row is not None:
+        parts.append(_("row %(row)d") % {"row": error.row})
+    if error.code:
+        parts.append(_("(code %(code)s)") % {"code": error.code})
+    if error.field:
+        parts.append(_("field %(field)s") % {"field": error.field})
+    where = " ".join(parts)
+    return f"{where}: {error.message}" if where else error.message
+
+
+# --- Reading values ----------------------------------------------------------------------------
+
+
+class _Reported:
+    """A cell whose problem is already reported (e.g. a CSV cell that is not valid JSON)."""
+
+
+REPORTED = _Reported()
+
+
+class _Context:
+    """Where errors of one decision or row go, and how they are located."""
+
+    def __init__(
+        self,
+        parsed: ParsedCatalogue,
+        *,
+        decision_index: int | None = None,
+        decision_number: str = "",
+        position: int | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.parsed = parsed
+        self.decision_index = decision_index
+        self.decision_number = decision_number
+        self.position = position
+        self.line = line
+        self.code = ""
+        self.count = 0
+
+    def add(self, field_name: str, message: str) -> None:
+        self.count += 1
+        self.parsed.add_error(
+            CatalogueError(
+                message=message,
+                field=field_name,
+                decision_index=self.decision_index,
+                decision_number=self.decision_number,
+                position=self.position,
+                line=self.line,
+                code=self.code,
+            )
+        )
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def decimal_text(value: Decimal) -> str:
+    """A decimal as the format writes it: "8", "0.5", "1.25" (never "1E+1" or "8.00")."""
+    return f"{value.normalize():f}"
+
+
+class _Fields:
+    """Typed reads of one JSON object; each problem is reported against its field."""
+
+    def __init__(self, data: Mapping[str, Any], ctx: _Context, prefix: str = "") -> None:
+        self.data = data
+        self.ctx = ctx
+        self.prefix = prefix
+
+    def path(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    def error(self, key: str, message: str) -> None:
+        self.ctx.add(self.path(key), message)
+
+    def _present(self, key: str, *, required: bool) -> Any:
+        """The value, or None when it is missing (reported if required) or already reported."""
+        value = self.data.get(key)
+        if isinstance(value, _Reported):
+            return None
+        if _is_blank(value):
+            if required:
+                self.error(key, _("This field is required."))
+            return None
+        return value
+
+    def unknown(self, allowed: Iterable[str]) -> None:
+        for key in sorted(set(self.data) - set(allowed)):
+            self.error(key, _("Unknown field."))
+
+    def text(self, key: str, *, limit: int | None = None, required: bool = True) -> str:
+        value = self._present(key, required=required)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.error(key, _("Must be text."))
+            return ""
+        value = value.strip()
+        if limit is not None and len(value) > limit:
+            self.error(
+                key,
+                _("At most %(limit)d characters (this has %(length)d).")
+                % {"limit": limit, "length": len(value)},
+            )
+        return value
+
+    def code(self, key: str) -> str:
+        value = self.text(key)
+        if value and not _CODE.fullmatch(value):
+            self.error(
+                key,
+                _("“%(value)s” is not a procedure code: a digit, a dot and six digits (1.001193).")
+                % {"value": value},
+            )
+            return ""
+        return value
+
+    def choice(self, key: str, allowed: Sequence[str]) -> str:
+        value = self.text(key)
+        if value and value not in allowed:
+            self.error(key, _not_one_of(value, allowed))
+            return ""
+        return value
+
+    def choices(self, key: str, allowed: Sequence[str]) -> tuple[str, ...]:
+        value = self._present(key, required=True)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value:
+            self.error(key, _("Must be a non-empty list."))
+            return ()
+        chosen: list[str] = []
+        for item in value:
+            if not isinstance(item, str) or item not in allowed:
+                self.error(key, _not_one_of(str(item), allowed))
+            elif item not in chosen:
+                chosen.append(item)
+        return tuple(chosen)
+
+    def date(self, key: str) -> dt.date | None:
+        value = self.text(key)
+        if not value:
+            return None
+        try:
+            if not _ISO_DATE.fullmatch(value):
+                raise ValueError(value)
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.error(key, _("“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": value})
+            return None
+
+    def decimal(self, key: str, *, max_digits: int, decimal_places: int = 2) -> Decimal | None:
+        """A positive decimal given as a string ("0.5") or a number, as the model field stores it."""
+        value = self._present(key, required=True)
+        if value is None:
+            return None
+        number: Decimal | None = None
+        if isinstance(value, bool):
+            number = None
+        elif isinstance(value, int | Decimal):
+            number = Decimal(value)
+        elif isinstance(value, float):
+            number = Decimal(str(value))
+        elif isinstance(value, str):
+            try:
+                number = Decimal(value.strip())
+            except InvalidOperation:
+                number = None
+        if number is None or not number.is_finite():
+            self.error(key, _("Must be a decimal number such as “1” or “0.5”."))
+            return None
+        if number <= 0:
+            self.error(key, _("Must be greater than zero."))
+            return None
+        if cast(int, number.normalize().as_tuple().exponent) < -decimal_places:
+            self.error(key, _("At most %(places)d decimal places.") % {"places": decimal_places})
+            return None
+        if number >= 10 ** (max_digits - decimal_places):
+            self.error(
+                key,
+                _("Must be less than %(limit)d.") % {"limit": 10 ** (max_digits - decimal_places)},
+            )
+            return None
+        return number.quantize(Decimal(1).scaleb(-decimal_places))
+
+    def integer(self, key: str, *, default: int | None = None, maximum: int) -> int | None:
+        value = self.data.get(key)
+        if isinstance(value, _Reported):
+            return None
+        if value is None and default is not None:
+            return default
+        if value is None:
+            self.error(key, _("This field is required."))
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, _("Must be a whole number."))
+            return None
+        if value < 0:
+            self.error(key, _("Must not be negative (%(value)d).") % {"value": value})
+            return None
+        if value > maximum:
+            self.error(key, _("Must be at most %(limit)d.") % {"limit": maximum})
+            return None
+        return value
+
+    def boolean(self, key: str, *, default: bool) -> bool:
+        value = self.data.get(key)
+        if value is None or isinstance(value, _Reported):
+            return default
+        if not isinstance(value, bool):
+            self.error(key, _("Must be true or false."))
+            return default
+        return value
+
+    def mapping(self, key: str) -> "_Fields | None":
+        value = self._present(key, required=True)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self.error(key, _("Must be an object."))
+            return None
+        return _Fields(value, self.ctx, prefix=f"{self.path(key)}.")
+
+    def items(self, key: str, *, required: bool) -> list["_Fields"]:
+        """The objects of a list field, each reading as `key[n].` (n counts from 1)."""
+        value = self.data.get(key)
+        if isinstance(value, _Reported):
+            return []
+        if value is None:
+            value = []
+        if not isinstance(value, list):
+            self.error(key, _("Must be a list."))
+            return []
+        if required and not value:
+            self.error(key, _("At least one item is required."))
+        readers: list[_Fields] = []
+        for number, item in enumerate(value, start=1):
+            item_path = f"{self.path(key)}[{number}]"
+            if not isinstance(item, Mapping):
+                self.ctx.add(item_path, _("Must be an object."))
+                continue
+            readers.append(_Fields(item, self.ctx, prefix=f"{item_path}."))
+        return readers
+
+
+def _not_one_of(value: str, allowed: Sequence[str]) -> str:
+    return _("“%(value)s” is not one of: %(allowed)s.") % {
+        "value": value,
+        "allowed": ", ".join(allowed),
+    }
+
+
+# --- Validation of the document ----------------------------------------------------------------
+
+
+def _read_version(f: _Fields) -> VersionSpec | None:
+    """The content of a new, amended or replacing entry; None if any of it is wrong."""
+    ctx = f.ctx
+    errors_before = ctx.count
+    name = f.text("name", limit=_LIMITS["name"])
+    sector_code = sector_name = ""
+    sector = f.mapping("sector")
+    if sector is not None:
+        sector_code = sector.text("code", limit=_LIMITS["sector.code"])
+        sector_name = sector.text("name", limit=_LIMITS["sector.name"])
+        sector.unknown({"code", "name"})
+    levels = f.choices("levels", LEVELS)
+    authority = f.text("competent_authority", limit=_LIMITS["competent_authority"])
+    applicant_types = f.choices("applicant_types", APPLICANT_TYPES)
+    limit_value: Decimal | None = None
+    limit_unit = ""
+    time_limit = f.mapping("time_limit")
+    if time_limit is not None:
+        limit_value = time_limit.decimal("value", max_digits=6)
+        limit_unit = time_limit.choice("unit", TIME_UNITS)
+        time_limit.unknown({"value", "unit"})
+
+    fees: list[FeeSpec] = []
+    for item in f.items("fees", required=False):
+        description = item.text("description", limit=_LIMITS["fee.description"])
+        amount = item.integer("amount", maximum=_MAX_AMOUNT)
+        item.unknown({"description", "amount"})
+        if amount is not None:
+            fees.append(FeeSpec(description, amount))
+
+    components: list[ComponentSpec] = []
+    for item in f.items("components", required=True):
+        counts = [
+            item.integer(key, default=0, maximum=_MAX_SMALL)
+            for key in ("originals", "certified_copies", "copies")
+        ]
+        component = ComponentSpec(
+            name=item.text("name"),
+            originals=counts[0] or 0,
+            certified_copies=counts[1] or 0,
+            copies=counts[2] or 0,
+            form=item.text("form", limit=_LIMITS["component.form"], required=False),
+            required=item.boolean("required", default=True),
+        )
+        item.unknown({"name", "originals", "certified_copies", "copies", "form", "required"})
+        components.append(component)
+
+    steps: list[StepSpec] = []
+    all_hours_known = True
+    for item in f.items("steps", required=False):
+        step_name = item.text("name", limit=_LIMITS["step.name"])
+        role = item.choice("role", STEP_ROLES)
+        hours = item.decimal("hours", max_digits=7)
+        item.unknown({"name", "role", "hours"})
+        if hours is None:
+            all_hours_known = False
+            continue
+        steps.append(StepSpec(step_name, role, hours))
+
+    legal_basis = f.text("legal_basis")
+    result = f.text("result")
+    online_level = f.choice("online_level", ONLINE_LEVELS)
+    where_to_submit = f.text("where_to_submit")
+    conditions = f.text("conditions", required=False)
+
+    if limit_value is not None and all_hours_known:
+        _check_step_hours(f, limit_value, limit_unit, steps)
+
+    if ctx.count > errors_before or limit_value is None:
+        return None
+    return VersionSpec(
+        name=name,
+        sector_code=sector_code,
+        sector_name=sector_name,
+        levels=levels,
+        competent_authority=authority,
+        applicant_types=applicant_types,
+        time_limit_value=limit_value,
+        time_limit_unit=limit_unit,
+        legal_basis=legal_basis,
+        result=result,
+        online_level=online_level,
+        where_to_submit=where_to_submit,
+        conditions=conditions,
+        components=tuple(components),
+        fees=tuple(fees),
+        steps=tuple(steps),
+    )
+
+
+def limit_in_hours(value: Decimal, unit: str) -> Decimal | None:
+    """A time limit in working hours; None for calendar days, which steps need not add up to."""
+    if unit == ProcedureVersion.TimeUnit.WORKING_DAYS:
+        return value * HOURS_PER_WORKING_DAY
+    if unit == ProcedureVersion.TimeUnit.WORKING_HOURS:
+        return value
+    return None
+
+
+def _check_step_hours(f: _Fields, value: Decimal, unit: str, steps: list[StepSpec]) -> None:
+    # The internal process must use up exactly the published time limit (QĐ 1085/QĐ-TTg:
+    # quy trình nội bộ ghi rõ thời gian từng bước), so deadlines per step add up to the promise.
+    limit = limit_in_hours(value, unit)
+    if limit is None:
+        return
+    total = sum((step.hours for step in steps), Decimal(0))
+    if total != limit:
+        f.error(
+            "steps",
+            _(
+                "The step hours add up to %(total)s h but the time limit is %(limit)s h "
+                "(%(value)s %(unit)s, 1 working day = 8 h); they must be equal."
+            )
+            % {
+                "total": decimal_text(total),
+                "limit": decimal_text(limit),
+                "value": decimal_text(value),
+                "unit": unit,
+            },
+        )
+
+
+def _read_entry(raw: Any, ctx: _Context, position: int, line: int | None) -> EntrySpec | None:
+    if not isinstance(raw, Mapping):
+        ctx.add("", _("Each procedure must be an object."))
+        return None
+    f = _Fields(raw, ctx)
+    raw_code = raw.get("code")
+    ctx.code = raw_code.strip() if isinstance(raw_code, str) else ""
+    code = f.code("code")
+    change = f.choice("change", CHANGES)
+    replaces: str | None = None
+    if change == REPLACED:
+        replaces = f.code("replaces") or None
+        if replaces is not None and replaces == code:
+            f.error("replaces", _("A procedure cannot replace itself."))
+    elif not _is_blank(raw.get("replaces")) and not isinstance(raw.get("replaces"), _Reported):
+        f.error("replaces", _("Only a “replaced” entry names the procedure it replaces."))
+    f.unknown(_ENTRY_FIELDS)
+    # An abolished entry needs only its code; anything else it carries is ignored.
+    version = _read_version(f) if change != ABOLISHED else None
+    return EntrySpec(
+        position=position,
+        line=line,
+        code=code,
+        change=change,
+        replaces=replaces,
+        version=version,
+        referable=bool(code and change and (change != REPLACED or replaces)),
+    )
+
+
+def _read_decision(
+    parsed: ParsedCatalogue,
+    raw: Mapping[str, Any],
+    rows: list[tuple[Any, int | None]],
+    *,
+    index: int,
+    line: int | None = None,
+) -> None:
+    """Read one decision and its procedure rows (each with its CSV line, if any)."""
+    raw_number = raw.get("number")
+    ctx = _Context(
+        parsed,
+        decision_index=index,
+        decision_number=raw_number.strip() if isinstance(raw_number, str) else "",
+        line=line,
+    )
+    f = _Fields(raw, ctx)
+    decision = DecisionSpec(
+        index=index,
+        number=f.text("number", limit=_LIMITS["decision.number"]),
+        signed_on=f.date("date"),
+        effective_from=f.date("effective_from"),
+        issuer=f.text("issuer", limit=_LIMITS["decision.issuer"]),
+        title=f.text("title", limit=_LIMITS["decision.title"], required=False),
+        line=line,
+    )
+    f.unknown(_DECISION_FIELDS)
+    if not rows and raw.get("procedures") in (None, []):
+        f.error("procedures", _("A decision must publish at least one procedure."))
+    for position, (raw_entry, entry_line) in enumerate(rows, start=1):
+        entry_ctx = _Context(
+            parsed,
+            decision_index=index,
+            decision_number=ctx.decision_number,
+            position=position,
+            line=entry_line,
+        )
+        entry = _read_entry(raw_entry, entry_ctx, position, entry_line)
+        if entry is not None:
+            decision.entries.append(entry)
+    parsed.decisions.append(decision)
+
+
+def parse_json(source: str | bytes | Mapping[str, Any]) -> ParsedCatalogue:
+    """Parse and validate a JSON document (text, bytes or already decoded); no database reads."""
+    parsed = ParsedCatalogue(source="json")
+    top = _Context(parsed)
+    if isinstance(source, Mapping):
+        document: Any = source
+    else:
+        try:
+            text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
+            # Decimals stay exact: 0.1 + 0.2 hours must equal 0.3.
+            document = json.loads(text, parse_float=Decimal)
+        except UnicodeDecodeError:
+            top.add("", _("The file is not UTF-8 text."))
+            return parsed
+        except json.JSONDecodeError as error:
+            top.add(
+                "",
+                _("Not valid JSON: %(problem)s (line %(line)d, column %(column)d).")
+                % {"problem": error.msg, "line": error.lineno, "column": error.colno},
+            )
+            return parsed
+    if not isinstance(document, Mapping):
+        top.add("", _("The document must be a JSON object."))
+        return parsed
+    f = _Fields(document, top)
+    fmt = document.get("format")
+    if fmt != FORMAT:
+        f.error(
+            "format",
+            _("Unsupported format “%(found)s”; expected “%(expected)s”.")
+            % {"found": fmt, "expected": FORMAT},
+        )
+    f.unknown({"format", "decisions"})
+    decisions = document.get("decisions")
+    if not isinstance(decisions, list) or not decisions:
+        f.error("decisions", _("The document must contain a non-empty list of decisions."))
+        return parsed
+    for index, raw in enumerate(decisions, start=1):
+        if not isinstance(raw, Mapping):
+            _Context(parsed, decision_index=index).add("", _("Each decision must be an object."))
+            continue
+        procedures = raw.get("procedures")
+        rows: list[tuple[Any, int | None]] = []
+        if isinstance(procedures, list):
+            rows = [(item, None) for item in procedures]
+        elif procedures is not None:
+            _Context(parsed, decision_index=index).add("procedures", _("Must be a list."))
+        _read_decision(parsed, raw, rows, index=index)
+    _check_duplicate_numbers(parsed)
+    return parsed
+
+
+def parse_csv(source: str | bytes) -> ParsedCatalogue:
+    """Parse and validate a CSV file: one row per procedure, rows grouped by decision number."""
+    parsed = ParsedCatalogue(source="csv")
+    top = _Context(parsed)
+    try:
+        text = source.decode("utf-8-sig") if isinstance(source, bytes) else source.lstrip("\ufeff")
+    except UnicodeDecodeError:
+        top.add("", _("The file is not UTF-8 text."))
+        return parsed
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [column.strip() for column in next(reader)]
+    except StopIteration:
+        top.add("", _("The file is empty."))
+        return parsed
+    except csv.Error as error:
+        top.add("", _("Not valid CSV: %(problem)s.") % {"problem": error})
+        return parsed
+    header_ctx = _Context(parsed, line=1)
+    for column in CSV_COLUMNS:
+        if column not in header:
+            header_ctx.add(column, _("The column is missing."))
+    for column in header:
+        if column not in CSV_COLUMNS and column not in CSV_OPTIONAL_COLUMNS:
+            header_ctx.add(column, _("Unknown column."))
+    if not parsed.ok:
+        return parsed
+
+    groups: dict[str, tuple[dict[str, Any], int, list[tuple[Any, int | None]]]] = {}
+    previous_line = reader.line_num
+    try:
+        for cells in reader:
+            line = previous_line + 1
+            previous_line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                _Context(parsed, line=line).add(
+                    "",
+                    _("The row has %(found)d cells but the header has %(expected)d.")
+                    % {"found": len(cells), "expected": len(header)},
+                )
+                continue
+            _group_csv_row(parsed, groups, dict(zip(header, cells, strict=True)), line)
+    except csv.Error as error:
+        _Context(parsed, line=reader.line_num).add("", _("Not valid CSV: %(problem)s.") % {"problem": error})
+        return parsed
+    if not groups and parsed.ok:
+        top.add("", _("The file has no procedure rows."))
+    for index, (decision, line, rows) in enumerate(groups.values(), start=1):
+        _read_decision(parsed, decision, rows, index=index, line=line)
+    _check_duplicate_numbers(parsed)
+    return parsed
+
+
+def _group_csv_row(
+    parsed: ParsedCatalogue,
+    groups: dict[str, tuple[dict[str, Any], int, list[tuple[Any, int | None]]]],
+    row: dict[str, str],
+    line: int,
+) -> None:
+    """File a CSV row under its decision, turned into the JSON shape of a procedure entry."""
+    number = row["decision_number"].strip()
+    decision = {
+        "number": number,
+        "date": row["decision_date"],
+        "effective_from": row["effective_from"],
+        "issuer": row["issuer"],
+        "title": row.get("decision_title", ""),
+    }
+    if number not in groups:
+        groups[number] = (decision, line, [])
+    first, _first_line, rows = groups[number]
+    index = list(groups).index(number) + 1
+    if first is not decision:
+        ctx = _Context(
+            parsed, decision_index=index, decision_number=number, position=len(rows) + 1, line=line
+        )
+        for key, column in (
+            ("date", "decision_date"),
+            ("effective_from", "effective_from"),
+            ("issuer", "issuer"),
+            ("title", "decision_title"),
+        ):
+            if str(first[key]).strip() != str(decision[key]).strip():
+                ctx.add(column, _("Differs from the first row of this decision."))
+    ctx = _Context(parsed, decision_index=index, decision_number=number, position=len(rows) + 1, line=line)
+    ctx.code = row["code"].strip()
+    entry: dict[str, Any] = {
+        key: row[key]
+        for key in (
+            "code",
+            "change",
+            "replaces",
+            "name",
+            "competent_authority",
+            "legal_basis",
+            "result",
+            "online_level",
+            "where_to_submit",
+            "conditions",
+        )
+    }
+    if row["change"].strip() != ABOLISHED:
+        entry["sector"] = {"code": row["sector_code"], "name": row["sector_name"]}
+        entry["time_limit"] = {"value": row["time_limit_value"], "unit": row["time_limit_unit"]}
+        entry["levels"] = _split_list(row["levels"])
+        entry["applicant_types"] = _split_list(row["applicant_types"])
+        for column in _CSV_LIST_COLUMNS:
+            entry[column] = _json_cell(ctx, column, row[column])
+    rows.append((entry, line))
+
+
+def _split_list(cell: str) -> list[str] | None:
+    items = [item.strip() for item in cell.split(";") if item.strip()]
+    return items or None
+
+
+def _json_cell(ctx: _Context, column: str, cell: str) -> Any:
+    if not cell.strip():
+        return []
+    try:
+        return json.loads(cell, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        ctx.add(column, _("Not a valid JSON array: %(problem)s.") % {"problem": error.msg})
+        return REPORTED
+
+
+def _check_duplicate_numbers(parsed: ParsedCatalogue) -> None:
+    seen: set[str] = set()
+    for decision in parsed.decisions:
+        if decision.number and decision.number in seen:
+            _Context(
+                parsed,
+                decision_index=decision.index,
+                decision_number=decision.number,
+                line=decision.line,
+            ).add("number", _("This decision number appears twice in the file."))
+        seen.add(decision.number)
+
+
+def parse(source: str | bytes, *, fmt: str = "json") -> ParsedCatalogue:
+    """Parse a file in either format (`json` or `csv`)."""
+    return parse_csv(source) if fmt == "csv" else parse_json(source)
+
+
+def guess_format(filename: str) -> str:
+    return "csv" if filename.lower().endswith(".csv") else "json"
+
+
+# --- Checks against the database ----------------------------------------------------------------
+
+_LIVE = "live"
+
+
+def check_references(parsed: ParsedCatalogue) -> ParsedCatalogue:
+    """Check codes and decision numbers against the database and the file's own earlier rows.
+
+    Walks the decisions in file order, so a file may create a procedure in one decision and amend
+    it in a later one. Adds to `parsed.errors` (replacing the results of an earlier call, since the
+    database may have changed); reads, never writes.
+    """
+    if parsed.parse_errors is None:
+        parsed.parse_errors = list(parsed.errors)
+    else:
+        parsed.errors = list(parsed.parse_errors)
+    decisions = parsed.decisions
+    numbers = [d.number for d in decisions if d.number]
+    imported = set(PublicationDecision.objects.filter(number__in=numbers).values_list("number", flat=True))
+    codes = {e.code for d in decisions for e in d.entries if e.code}
+    codes |= {e.replaces for d in decisions for e in d.entries if e.replaces}
+    # State of each code: "live", "abolished" or the code that replaced it.
+    state: dict[str, str] = {}
+    for code, abolished, replaced_by in Procedure.objects.filter(code__in=codes).values_list(
+        "code", "is_abolished", "replaced_by__code"
+    ):
+        state[code] = "abolished" if abolished else (replaced_by or _LIVE)
+
+    for decision in decisions:
+        if decision.number in imported:
+            _Context(
+                parsed,
+                decision_index=decision.index,
+                decision_number=decision.number,
+                line=decision.line,
+            ).add(
+                "number",
+                _("Decision %(number)s has already been imported.") % {"number": decision.number},
+            )
+        seen: set[str] = set()
+        for entry in decision.entries:
+            if not entry.referable:
+                continue
+            ctx = _Context(
+                parsed,
+                decision_index=decision.index,
+                decision_number=decision.number,
+                position=entry.position,
+                line=entry.line,
+            )
+            ctx.code = entry.code
+            if entry.code in seen:
+                ctx.add("code", _("The procedure appears more than once in this decision."))
+                continue
+            seen.add(entry.code)
+            _check_entry_references(ctx, entry, state)
+    parsed.sort_errors()
+    return parsed
+
+
+def _check_entry_references(ctx: _Context, entry: EntrySpec, state: dict[str, str]) -> None:
+    """Check one row against the state so far, then apply it to that state."""
+    if entry.change in (NEW, REPLACED) and state.get(entry.code) == _LIVE:
+        ctx.add(
+            "code",
+            _("Procedure %(code)s is in force; publish changes to it as “amended”.") % {"code": entry.code},
+        )
+    if entry.change in (AMENDED, ABOLISHED):
+        _require_live(ctx, "code", entry.code, state)
+    if entry.change == REPLACED and entry.replaces:
+        _require_live(ctx, "replaces", entry.replaces, state)
+    # Apply the row even if it was wrong, so one mistake does not cascade into the next rows.
+    if entry.change == ABOLISHED:
+        state[entry.code] = "abolished"
+    else:
+        state[entry.code] = _LIVE
+    if entry.change == REPLACED and entry.replaces:
+        state[entry.replaces] = entry.code
+
+
+def _require_live(ctx: _Context, field_name: str, code: str, state: dict[str, str]) -> None:
+    status = state.get(code)
+    if status is None:
+        ctx.add(
+            field_name,
+            _("Procedure %(code)s does not exist (neither imported nor earlier in this file).")
+            % {"code": code},
+        )
+    elif status == "abolished":
+        ctx.add(field_name, _("Procedure %(code)s has been abolished.") % {"code": code})
+    elif status != _LIVE:
+        ctx.add(
+            field_name,
+            _("Procedure %(code)s has been replaced by %(by)s.") % {"code": code, "by": status},
+        )
+
+
+# --- Serialisation -----------------------------------------------------------------------------
+
+
+def version_entry(version: ProcedureVersion, *, change: str = NEW) -> dict[str, Any]:
+    """A version as one procedure entry of the format (components, fees, steps prefetched)."""
+    return {
+        "code": version.procedure.code,
+        "change": change,
+        "replaces": None,
+        "name": version.name,
+        "sector": {"code": version.sector.code, "name": version.sector.name},
+        "levels": list(version.levels),
+        "competent_authority": version.competent_authority,
+        "applicant_types": list(version.applicant_types),
+        "time_limit": {
+            "value": decimal_text(version.time_limit_value),
+            "unit": version.time_limit_unit,
+        },
+        "fees": [{"description": fee.description, "amount": fee.amount} for fee in version.fees.all()],
+        "components": [
+            {
+                "name": component.name,
+                "originals": component.originals,
+                "certified_copies": component.certified_copies,
+                "copies": component.copies,
+                "form": component.form,
+                "required": component.is_required,
+            }
+            for component in version.components.all()
+        ],
+        "steps": [
+            {"name": step.name, "role": step.role, "hours": decimal_text(step.hours)}
+            for step in version.steps.all()
+        ],
+        "legal_basis": version.legal_basis,
+        "result": version.result,
+        "online_level": version.online_level,
+        "where_to_submit": version.where_to_submit,
+        "conditions": version.conditions,
+    }
+
+
+def decision_header(decision: PublicationDecision) -> dict[str, Any]:
+    return {
+        "number": decision.number,
+        "date": decision.signed_on.isoformat(),
+        "effective_from": decision.effective_from.isoformat(),
+        "issuer": decision.issuer,
+        "title": decision.title,
+    }
+
+
+def to_json(document: Mapping[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(document: Mapping[str, Any]) -> str:
+    """The same document as CSV: one row per procedure, list cells as JSON arrays."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*CSV_COLUMNS, *CSV_OPTIONAL_COLUMNS])
+    for decision in document["decisions"]:
+        for entry in decision["procedures"]:
+            sector = entry.get("sector") or {}
+            time_limit = entry.get("time_limit") or {}
+            values: dict[str, Any] = {
+                "decision_number": decision["number"],
+                "decision_date": decision["date"],
+                "effective_from": decision["effective_from"],
+                "issuer": decision["issuer"],
+                "decision_title": decision.get("title", ""),
+                "sector_code": sector.get("code", ""),
+                "sector_name": sector.get("name", ""),
+                "time_limit_value": time_limit.get("value", ""),
+                "time_limit_unit": time_limit.get("unit", ""),
+                "levels": ";".join(entry.get("levels") or []),
+                "applicant_types": ";".join(entry.get("applicant_types") or []),
+            }
+            for column in _CSV_LIST_COLUMNS:
+                if column in entry:
+                    values[column] = json.dumps(entry[column], ensure_ascii=False)
+            for column in CSV_COLUMNS:
+                if column not in values:
+                    values[column] = entry.get(column) or ""
+            writer.writerow([values.get(c, "") for c in (*CSV_COLUMNS, *CSV_OPTIONAL_COLUMNS)])
+    return out.getvalue()
