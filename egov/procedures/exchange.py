@@ -639,7 +639,7 @@ def _check_step_hours(f: _Fields, value: Decimal, unit: str, steps: list[StepSpe
                 "total": decimal_text(total),
                 "limit": decimal_text(limit),
                 "value": decimal_text(value),
-                "unit": unit,
+                "unit": ProcedureVersion.TimeUnit(unit).label,
             },
         )
 

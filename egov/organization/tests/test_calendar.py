@@ -124,7 +124,7 @@ def test_day_kind_reasons():
 
     with translation.override("vi"):
         assert cal.day_kind(d(2026, 3, 9)) == (True, "")
-        assert cal.day_kind(d(2026, 3, 7)) == (False, "Thứ 7")
+        assert cal.day_kind(d(2026, 3, 7)) == (False, "Thứ Bảy")
         assert cal.day_kind(d(2026, 3, 8)) == (False, "Chủ nhật")
         assert cal.day_kind(d(2026, 2, 17)) == (False, "Tết Nguyên Đán")
     with translation.override("en"):
