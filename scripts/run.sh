@@ -19,4 +19,4 @@ cat <<TEXT
 
 TEXT
 "$bin/granian" --interface wsgi --host "$host" --port "$port" --workers "$workers" \
-  --no-ws --log-level warning config.wsgi:application
+  --blocking-threads 8 --no-ws --log-level warning config.wsgi:application
