@@ -8,8 +8,13 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
-SYSTEM_PACKAGES_RUN := gettext
-SYSTEM_PACKAGES_TEST := gettext chromium
+# gettext: msgfmt for translations · tesseract-ocr(-vie), ghostscript, poppler-utils: OCR of scans
+# (OCRmyPDF) and page previews · fonts-noto-core: every Vietnamese diacritic in generated PDFs ·
+# libpango: WeasyPrint's text layout · libmagic1: file-type sniffing of uploads ·
+# softhsm2: a software token standing in for a USB signing token (PKCS#11)
+SYSTEM_PACKAGES_RUN := gettext tesseract-ocr tesseract-ocr-vie ghostscript poppler-utils fonts-noto-core \
+	libpango-1.0-0 libpangoft2-1.0-0 libmagic1 softhsm2
+SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES_RUN) chromium
 
 export PYTHONDONTWRITEBYTECODE := 1
 

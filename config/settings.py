@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "egov.core",
     "egov.accounts",
     "egov.organization",
+    "egov.documents",
+    "egov.signatures",
     "egov.procedures",
     "egov.portal",
     "egov.dashboard",
@@ -180,6 +182,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# --- Documents ----------------------------------------------------------------------------------
+EGOV_UPLOAD_MAX_BYTES = env_int("EGOV_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# Pixels in one scanned image beyond which it is treated as a decompression bomb.
+EGOV_UPLOAD_MAX_PIXELS = env_int("EGOV_UPLOAD_MAX_PIXELS", 120_000_000)
+# OCR: pages whose mean word confidence is below this are flagged for a person to check.
+EGOV_OCR_MIN_CONFIDENCE = env_int("EGOV_OCR_MIN_CONFIDENCE", 70)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": env("EGOV_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -16,6 +16,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("tai-khoan/", include("egov.accounts.urls")),
+    path("can-bo/tai-lieu/", include("egov.documents.urls")),
+    path("can-bo/ky-so/", include("egov.signatures.urls")),
+    path("pki/", include("egov.signatures.pki_urls")),
     path("can-bo/", include("egov.dashboard.urls")),
     path("", include("egov.portal.urls")),
 ]

@@ -3,6 +3,8 @@
 #   chromium            — the real browser the end-to-end tests drive (Playwright)
 #   gettext             — msgfmt, compiles the Vietnamese/English translation catalogues
 #   fonts-noto-core     — fonts covering every Vietnamese diacritic for PDFs (WeasyPrint)
+#   tesseract-ocr-vie   — Vietnamese OCR model; ghostscript, poppler-utils — PDF/A output, previews
+#   softhsm2            — a software PKCS#11 token standing in for a USB signing token in tests
 # Usage: scripts/ensure-system-packages.sh PACKAGE...
 set -euo pipefail
 missing=()

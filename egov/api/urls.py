@@ -6,9 +6,11 @@ from ninja import NinjaAPI, Schema
 from egov.accounts.models import User
 from egov.api import errors
 from egov.api.auth import token_or_session
+from egov.documents.api import router as documents_router
 from egov.organization.api import router as organization_router
 from egov.organization.models import Membership
 from egov.procedures.api import router as procedures_router
+from egov.signatures.api import router as signatures_router
 
 api = NinjaAPI(
     title="egov API",
@@ -25,6 +27,8 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", procedures_router)
 api.add_router("/", organization_router)
+api.add_router("/", documents_router)
+api.add_router("/", signatures_router)
 
 
 class MembershipOut(Schema):

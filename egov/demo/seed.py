@@ -141,6 +141,8 @@ def seed_catalogue() -> int:
     """Import the demo catalogue unless a catalogue is already there."""
     if Procedure.objects.exists():
         return 0
+    # The catalogue names competent units by agency identifier: the unit tree must exist first.
+    seed_units(seed_levels())
     document = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
     report = import_catalogue(document, imported_by=None, dry_run=False)
     if report.errors:

@@ -202,7 +202,10 @@ class FeeInline(ReadOnlyTabularInline):
 
 class ProcessStepInline(ReadOnlyTabularInline):
     model = ProcessStep
-    fields = readonly_fields = ("position", "name", "role", "hours")
+    fields = readonly_fields = ("position", "name", "role", "performer", "unit", "hours")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProcessStep]:
+        return super().get_queryset(request).select_related("unit")
 
 
 @admin.register(ProcedureVersion)

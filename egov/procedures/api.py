@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from egov.procedures.models import ProcedureVersion
+from egov.procedures.models import ProcedureVersion, ProcessStep
 from egov.procedures.permissions import get_public_procedure
 from egov.procedures.queries import search_procedures, sectors_in_force, version_with_details
 
@@ -46,7 +46,14 @@ class FeeOut(Schema):
 class StepOut(Schema):
     name: str
     role: str
+    # "receiving" (the one-stop desk that received the dossier), "competent" or "unit".
+    performer: str
+    unit: str | None = Field(None, description="Agency identifier of the named unit (performer “unit”)")
     hours: Decimal
+
+    @staticmethod
+    def resolve_unit(step: ProcessStep) -> str | None:
+        return step.unit.identifier if step.unit is not None else None
 
 
 class DecisionOut(Schema):
@@ -64,6 +71,9 @@ class VersionOut(Schema):
     sector: SectorOut
     levels: list[str]
     competent_authority: str
+    competent_unit: str | None = Field(
+        None, description="Agency identifier of the deciding unit; null when each commune decides"
+    )
     applicant_types: list[str]
     time_limit_value: Decimal
     time_limit_unit: str
@@ -72,6 +82,10 @@ class VersionOut(Schema):
     conditions: str
     online_level: str
     where_to_submit: str
+
+    @staticmethod
+    def resolve_competent_unit(version: ProcedureVersion) -> str | None:
+        return version.competent_unit.identifier if version.competent_unit is not None else None
 
 
 class ProcedureDetailOut(VersionOut):
@@ -111,4 +125,4 @@ def get_procedure(request: HttpRequest, code: str) -> ProcedureVersion:
 )
 def list_versions(request: HttpRequest, code: str) -> list[ProcedureVersion]:
     procedure = get_public_procedure(code)
-    return list(procedure.versions.select_related("decision", "sector").order_by("-number"))
+    return list(procedure.versions.select_related("decision", "sector", "competent_unit").order_by("-number"))

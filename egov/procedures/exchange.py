@@ -3,7 +3,7 @@
 docs/howto/catalogue-format.md is the specification. Parsing collects every problem instead of
 stopping at the first, so one run of the importer lists every bad row of a decision. Only
 `check_references` reads the database (to test codes and decision numbers against what is already
-imported); nothing here writes — egov.procedures.services does.
+imported, and agency identifiers against the unit tree); nothing here writes — egov.procedures.services does.
 """
 
 import csv
@@ -19,7 +19,8 @@ from typing import Any, cast
 from django.db import models
 from django.utils.translation import gettext as _
 
-from egov.organization.models import Role
+from egov.organization.identifiers import is_agency_identifier
+from egov.organization.models import Role, Unit
 from egov.procedures.models import (
     Component,
     Fee,
@@ -50,6 +51,10 @@ STEP_ROLES = tuple(
         Role.CLERK,
     )
 )
+# Where a step is done when the file does not say: the desk officer works at the one-stop desk
+# that received the dossier, everyone else at the competent unit.
+RECEIVING = ProcessStep.Performer.RECEIVING.value
+COMPETENT = ProcessStep.Performer.COMPETENT.value
 # Mã TTHC as given by the national database of administrative procedures (CSDLQG về TTHC).
 _CODE = re.compile(r"\d\.\d{6}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -81,7 +86,7 @@ CSV_COLUMNS = (
     "components",
     "steps",
 )
-CSV_OPTIONAL_COLUMNS = ("decision_title",)
+CSV_OPTIONAL_COLUMNS = ("decision_title", "competent_unit")
 _CSV_LIST_COLUMNS = ("fees", "components", "steps")
 # How a field of the JSON document is called in the CSV file, for error reports.
 _CSV_FIELD_NAMES = {
@@ -105,6 +110,7 @@ _ENTRY_FIELDS = frozenset(
         "sector",
         "levels",
         "competent_authority",
+        "competent_unit",
         "applicant_types",
         "time_limit",
         "fees",
@@ -182,6 +188,9 @@ class StepSpec:
     name: str
     role: str
     hours: Decimal
+    # A ProcessStep.Performer value; `unit` is the agency identifier when it is "unit".
+    performer: str = COMPETENT
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,6 +202,8 @@ class VersionSpec:
     sector_name: str
     levels: tuple[str, ...]
     competent_authority: str
+    # Agency identifier of the one deciding unit; None when each commune decides for itself.
+    competent_unit: str | None
     applicant_types: tuple[str, ...]
     time_limit_value: Decimal
     time_limit_unit: str
@@ -406,6 +417,20 @@ class _Fields:
                 chosen.append(item)
         return tuple(chosen)
 
+    def agency_identifier(self, key: str) -> str | None:
+        """An optional agency identifier, checked for its shape only (check_references looks it up)."""
+        value = self.text(key, required=False)
+        if not value:
+            return None
+        if not is_agency_identifier(value):
+            self.error(
+                key,
+                _("“%(value)s” is not an agency identifier such as H51.03 (QĐ 20/2020/QĐ-TTg).")
+                % {"value": value},
+            )
+            return None
+        return value
+
     def date(self, key: str) -> dt.date | None:
         value = self.text(key)
         if not value:
@@ -535,6 +560,7 @@ def _read_version(f: _Fields) -> VersionSpec | None:
         sector.unknown({"code", "name"})
     levels = f.choices("levels", LEVELS)
     authority = f.text("competent_authority", limit=_LIMITS["competent_authority"])
+    competent_unit = f.agency_identifier("competent_unit")
     applicant_types = f.choices("applicant_types", APPLICANT_TYPES)
     limit_value: Decimal | None = None
     limit_unit = ""
@@ -575,11 +601,12 @@ def _read_version(f: _Fields) -> VersionSpec | None:
         step_name = item.text("name", limit=_LIMITS["step.name"])
         role = item.choice("role", STEP_ROLES)
         hours = item.decimal("hours", max_digits=7)
-        item.unknown({"name", "role", "hours"})
+        performer, step_unit = _read_place(item, role)
+        item.unknown({"name", "role", "hours", "unit"})
         if hours is None:
             all_hours_known = False
             continue
-        steps.append(StepSpec(step_name, role, hours))
+        steps.append(StepSpec(step_name, role, hours, performer, step_unit))
 
     legal_basis = f.text("legal_basis")
     result = f.text("result")
@@ -598,6 +625,7 @@ def _read_version(f: _Fields) -> VersionSpec | None:
         sector_name=sector_name,
         levels=levels,
         competent_authority=authority,
+        competent_unit=competent_unit,
         applicant_types=applicant_types,
         time_limit_value=limit_value,
         time_limit_unit=limit_unit,
@@ -610,6 +638,23 @@ def _read_version(f: _Fields) -> VersionSpec | None:
         fees=tuple(fees),
         steps=tuple(steps),
     )
+
+
+def _read_place(item: _Fields, role: str) -> tuple[str, str]:
+    """Where a step is done, as (performer, agency identifier or "")."""
+    place = item.text("unit", required=False)
+    if not place:
+        return (RECEIVING if role == Role.DESK_OFFICER else COMPETENT), ""
+    if place in (RECEIVING, COMPETENT):
+        return place, ""
+    if is_agency_identifier(place):
+        return ProcessStep.Performer.UNIT.value, place
+    item.error(
+        "unit",
+        _("“%(value)s” is not “receiving”, “competent” or an agency identifier such as H51.03.")
+        % {"value": place},
+    )
+    return COMPETENT, ""
 
 
 def limit_in_hours(value: Decimal, unit: str) -> Decimal | None:
@@ -877,6 +922,7 @@ def _group_csv_row(
         entry["time_limit"] = {"value": row["time_limit_value"], "unit": row["time_limit_unit"]}
         entry["levels"] = _split_list(row["levels"])
         entry["applicant_types"] = _split_list(row["applicant_types"])
+        entry["competent_unit"] = row.get("competent_unit")
         for column in _CSV_LIST_COLUMNS:
             entry[column] = _json_cell(ctx, column, row[column])
     rows.append((entry, line))
@@ -925,7 +971,7 @@ _LIVE = "live"
 
 
 def check_references(parsed: ParsedCatalogue) -> ParsedCatalogue:
-    """Check codes and decision numbers against the database and the file's own earlier rows.
+    """Check codes, decision numbers and unit identifiers against the database and earlier rows.
 
     Walks the decisions in file order, so a file may create a procedure in one decision and amend
     it in a later one. Adds to `parsed.errors` (replacing the results of an earlier call, since the
@@ -946,6 +992,7 @@ def check_references(parsed: ParsedCatalogue) -> ParsedCatalogue:
         "code", "is_abolished", "replaced_by__code"
     ):
         state[code] = "abolished" if abolished else (replaced_by or _LIVE)
+    units = _units_by_identifier(parsed)
 
     for decision in decisions:
         if decision.number in imported:
@@ -960,8 +1007,6 @@ def check_references(parsed: ParsedCatalogue) -> ParsedCatalogue:
             )
         seen: set[str] = set()
         for entry in decision.entries:
-            if not entry.referable:
-                continue
             ctx = _Context(
                 parsed,
                 decision_index=decision.index,
@@ -970,6 +1015,10 @@ def check_references(parsed: ParsedCatalogue) -> ParsedCatalogue:
                 line=entry.line,
             )
             ctx.code = entry.code
+            if entry.version is not None:
+                _check_units(ctx, entry.version, units)
+            if not entry.referable:
+                continue
             if entry.code in seen:
                 ctx.add("code", _("The procedure appears more than once in this decision."))
                 continue
@@ -977,6 +1026,52 @@ def check_references(parsed: ParsedCatalogue) -> ParsedCatalogue:
             _check_entry_references(ctx, entry, state)
     parsed.sort_errors()
     return parsed
+
+
+def unit_identifiers(parsed: ParsedCatalogue) -> set[str]:
+    """Every agency identifier the file names, as competent unit or as the place of a step."""
+    identifiers: set[str] = set()
+    for decision in parsed.decisions:
+        for entry in decision.entries:
+            if entry.version is None:
+                continue
+            if entry.version.competent_unit:
+                identifiers.add(entry.version.competent_unit)
+            identifiers |= {step.unit for step in entry.version.steps if step.unit}
+    return identifiers
+
+
+def _units_by_identifier(parsed: ParsedCatalogue) -> dict[str, Unit]:
+    """The units the file names, read in one query."""
+    identifiers = unit_identifiers(parsed)
+    if not identifiers:
+        return {}
+    return {unit.identifier: unit for unit in Unit.objects.filter(identifier__in=identifiers)}
+
+
+def _check_units(ctx: _Context, spec: VersionSpec, units: Mapping[str, Unit]) -> None:
+    """Every unit a row names exists and still exists: dossiers will be routed to it."""
+    named = [("competent_unit", spec.competent_unit)]
+    named += [(f"steps[{n}].unit", step.unit) for n, step in enumerate(spec.steps, start=1)]
+    for field_name, identifier in named:
+        if not identifier:
+            continue
+        unit = units.get(identifier)
+        if unit is None:
+            ctx.add(
+                field_name,
+                _("No unit has the agency identifier %(identifier)s.") % {"identifier": identifier},
+            )
+        elif unit.dissolved_on is not None:
+            ctx.add(
+                field_name,
+                _("%(name)s (%(identifier)s) was dissolved on %(date)s.")
+                % {
+                    "name": unit.name,
+                    "identifier": identifier,
+                    "date": unit.dissolved_on.strftime("%d/%m/%Y"),
+                },
+            )
 
 
 def _check_entry_references(ctx: _Context, entry: EntrySpec, state: dict[str, str]) -> None:
@@ -1019,9 +1114,16 @@ def _require_live(ctx: _Context, field_name: str, code: str, state: dict[str, st
 # --- Serialisation -----------------------------------------------------------------------------
 
 
+def step_place(step: ProcessStep) -> str:
+    """A step's "unit" key: "receiving", "competent" or the identifier of the named unit."""
+    if step.performer == ProcessStep.Performer.UNIT and step.unit is not None:
+        return step.unit.identifier
+    return step.performer
+
+
 def version_entry(version: ProcedureVersion, *, change: str = NEW) -> dict[str, Any]:
-    """A version as one procedure entry of the format (components, fees, steps prefetched)."""
-    return {
+    """A version as one procedure entry (competent unit, components, fees, steps and units loaded)."""
+    entry: dict[str, Any] = {
         "code": version.procedure.code,
         "change": change,
         "replaces": None,
@@ -1029,6 +1131,11 @@ def version_entry(version: ProcedureVersion, *, change: str = NEW) -> dict[str, 
         "sector": {"code": version.sector.code, "name": version.sector.name},
         "levels": list(version.levels),
         "competent_authority": version.competent_authority,
+    }
+    # Written only when set: a commune procedure (every commune decides) reads as it always did.
+    if version.competent_unit is not None:
+        entry["competent_unit"] = version.competent_unit.identifier
+    entry |= {
         "applicant_types": list(version.applicant_types),
         "time_limit": {
             "value": decimal_text(version.time_limit_value),
@@ -1047,7 +1154,12 @@ def version_entry(version: ProcedureVersion, *, change: str = NEW) -> dict[str, 
             for component in version.components.all()
         ],
         "steps": [
-            {"name": step.name, "role": step.role, "hours": decimal_text(step.hours)}
+            {
+                "name": step.name,
+                "role": step.role,
+                "hours": decimal_text(step.hours),
+                "unit": step_place(step),
+            }
             for step in version.steps.all()
         ],
         "legal_basis": version.legal_basis,
@@ -1056,6 +1168,7 @@ def version_entry(version: ProcedureVersion, *, change: str = NEW) -> dict[str, 
         "where_to_submit": version.where_to_submit,
         "conditions": version.conditions,
     }
+    return entry
 
 
 def decision_header(decision: PublicationDecision) -> dict[str, Any]:
@@ -1093,6 +1206,7 @@ def to_csv(document: Mapping[str, Any]) -> str:
                 "time_limit_unit": time_limit.get("unit", ""),
                 "levels": ";".join(entry.get("levels") or []),
                 "applicant_types": ";".join(entry.get("applicant_types") or []),
+                "competent_unit": entry.get("competent_unit") or "",
             }
             for column in _CSV_LIST_COLUMNS:
                 if column in entry:

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from egov.organization.models import Role
+from egov.organization.models import Role, Unit
 
 
 class Sector(models.Model):
@@ -133,6 +133,16 @@ class ProcedureVersion(models.Model):
     )
     levels = models.JSONField(_("implementing levels"), default=list)
     competent_authority = models.CharField(_("competent authority"), max_length=255)
+    # The one agency that decides (a Sở, UBND tỉnh). Null when every commune decides for itself:
+    # then the competent unit is the commune where the dossier is filed.
+    competent_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="competent_for",
+        verbose_name=_("competent unit"),
+    )
     applicant_types = models.JSONField(_("applicant types"), default=list)
     time_limit_value = models.DecimalField(_("time limit"), max_digits=6, decimal_places=2)
     time_limit_unit = models.CharField(_("time limit unit"), max_length=16, choices=TimeUnit)
@@ -210,12 +220,28 @@ class Fee(models.Model):
 
 
 class ProcessStep(models.Model):
-    """One step of the internal process (quy trình nội bộ): who does what in how many hours."""
+    """One step of the internal process (quy trình nội bộ): who does what, where, in how many hours."""
+
+    class Performer(models.TextChoices):
+        # Where the step is done; the one-stop core routes a dossier's steps by this.
+        RECEIVING = "receiving", _("The one-stop desk that received the dossier")
+        COMPETENT = "competent", _("The competent unit")
+        UNIT = "unit", _("A named unit")
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField()
     name = models.CharField(_("name"), max_length=255)
     role = models.CharField(_("role"), max_length=32, choices=Role)
+    performer = models.CharField(_("performed by"), max_length=16, choices=Performer)
+    # Only for Performer.UNIT, e.g. an agency consulted during the process.
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
     hours = models.DecimalField(_("working hours"), max_digits=7, decimal_places=2)
 
     class Meta:
@@ -224,6 +250,11 @@ class ProcessStep(models.Model):
         ordering = ["version", "position"]
         constraints = [
             models.CheckConstraint(condition=Q(hours__gt=0), name="step_hours_positive"),
+            models.CheckConstraint(
+                condition=(Q(performer="unit") & Q(unit__isnull=False))
+                | (~Q(performer="unit") & Q(unit__isnull=True)),
+                name="step_unit_iff_performer_unit",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -41,13 +41,13 @@ def sectors_in_force() -> QuerySet[Sector]:
 
 
 def version_with_details(version_id: int) -> ProcedureVersion:
-    """One version with its components, fees and steps loaded in three queries."""
+    """One version with its competent unit, components, fees and steps (with their units): four queries."""
     return (
-        ProcedureVersion.objects.select_related("procedure", "sector", "decision")
+        ProcedureVersion.objects.select_related("procedure", "sector", "decision", "competent_unit")
         .prefetch_related(
             Prefetch("components", queryset=Component.objects.order_by("position")),
             Prefetch("fees", queryset=Fee.objects.order_by("position")),
-            Prefetch("steps", queryset=ProcessStep.objects.order_by("position")),
+            Prefetch("steps", queryset=ProcessStep.objects.select_related("unit").order_by("position")),
         )
         .get(pk=version_id)
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.models import User
 from egov.core import audit
 from egov.core.text import fold
+from egov.organization.models import Unit
 from egov.procedures import exchange
 from egov.procedures.exchange import (
     ABOLISHED,
@@ -145,6 +146,10 @@ class _Writer:
         )
         sector_codes = {e.version.sector_code for e in entries if e.version is not None}
         self.sectors = {s.code: s for s in Sector.objects.filter(code__in=sector_codes)}
+        # Checked to exist by exchange.check_references; read once for the whole file.
+        self.units = {
+            u.identifier: u for u in Unit.objects.filter(identifier__in=exchange.unit_identifiers(parsed))
+        }
         self.components: list[Component] = []
         self.fees: list[Fee] = []
         self.steps: list[ProcessStep] = []
@@ -180,6 +185,7 @@ class _Writer:
             sector=sector,
             levels=list(spec.levels),
             competent_authority=spec.competent_authority,
+            competent_unit=self.units[spec.competent_unit] if spec.competent_unit else None,
             applicant_types=list(spec.applicant_types),
             time_limit_value=spec.time_limit_value,
             time_limit_unit=spec.time_limit_unit,
@@ -208,7 +214,15 @@ class _Writer:
             for position, f in enumerate(spec.fees, start=1)
         ]
         self.steps += [
-            ProcessStep(version=version, position=position, name=s.name, role=s.role, hours=s.hours)
+            ProcessStep(
+                version=version,
+                position=position,
+                name=s.name,
+                role=s.role,
+                performer=s.performer,
+                unit=self.units[s.unit] if s.unit else None,
+                hours=s.hours,
+            )
             for position, s in enumerate(spec.steps, start=1)
         ]
         # A "new" row may reuse the code of an abolished or replaced procedure: it is in force again.
@@ -287,11 +301,11 @@ def export_catalogue(*, codes: Iterable[str] | None = None) -> dict[str, Any]:
     """
     versions = (
         ProcedureVersion.objects.in_force()
-        .select_related("procedure", "sector", "decision")
+        .select_related("procedure", "sector", "decision", "competent_unit")
         .prefetch_related(
             Prefetch("components", queryset=Component.objects.order_by("position")),
             Prefetch("fees", queryset=Fee.objects.order_by("position")),
-            Prefetch("steps", queryset=ProcessStep.objects.order_by("position")),
+            Prefetch("steps", queryset=ProcessStep.objects.select_related("unit").order_by("position")),
         )
         .order_by("decision__signed_on", "decision__number", "procedure__code")
     )

@@ -84,7 +84,9 @@ def row_counts() -> dict[str, int]:
 def in_force_dump() -> list[dict[str, Any]]:
     """The procedures in force with everything they require, independent of ids and numbering."""
     dump = []
-    versions = ProcedureVersion.objects.in_force().select_related("procedure", "sector", "decision")
+    versions = ProcedureVersion.objects.in_force().select_related(
+        "procedure", "sector", "decision", "competent_unit"
+    )
     for v in versions.order_by("procedure__code"):
         d = v.decision
         dump.append(
@@ -95,6 +97,7 @@ def in_force_dump() -> list[dict[str, Any]]:
                 "sector": [v.sector.code, v.sector.name],
                 "levels": v.levels,
                 "competent_authority": v.competent_authority,
+                "competent_unit": v.competent_unit.identifier if v.competent_unit else None,
                 "applicant_types": v.applicant_types,
                 "time_limit": [v.time_limit_value, v.time_limit_unit],
                 "legal_basis": v.legal_basis,
@@ -115,7 +118,11 @@ def in_force_dump() -> list[dict[str, Any]]:
                     )
                 ),
                 "fees": list(v.fees.order_by("position").values_list("position", "description", "amount")),
-                "steps": list(v.steps.order_by("position").values_list("position", "name", "role", "hours")),
+                "steps": list(
+                    v.steps.order_by("position").values_list(
+                        "position", "name", "role", "performer", "unit__identifier", "hours"
+                    )
+                ),
             }
         )
     return dump
