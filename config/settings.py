@@ -192,6 +192,15 @@ EGOV_OCR_MIN_CONFIDENCE = env_int("EGOV_OCR_MIN_CONFIDENCE", 70)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Digital signatures -------------------------------------------------------------------------
+# The demo PKI (`manage.py setup_demo_pki`) lives here; production points at real key stores.
+EGOV_PKI_DIR = Path(env("EGOV_PKI_DIR", str(VAR_DIR / "pki")))
+# Trust anchors for validating signatures: PEM files, comma-separated. A deployment lists the
+# national root CA and the government's specialised CA (Ban Cơ yếu Chính phủ) here.
+EGOV_TRUST_ROOTS = [p for p in env("EGOV_TRUST_ROOTS", "").split(",") if p]
+# RFC 3161 time-stamp service used for PAdES B-T and above; default: egov's own demo TSA.
+EGOV_TSA_URL = env("EGOV_TSA_URL", f"{SITE_URL}/pki/tsa/")
+
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": env("EGOV_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
