@@ -27,8 +27,9 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", procedures_router)
 api.add_router("/", organization_router)
-api.add_router("/", documents_router)
-api.add_router("/", signatures_router)
+# Documents and signatures are never public: a token or a staff session is required.
+api.add_router("/", documents_router, auth=token_or_session)
+api.add_router("/", signatures_router, auth=token_or_session)
 
 
 class MembershipOut(Schema):
