@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "egov.documents",
     "egov.signatures",
     "egov.procedures",
+    "egov.dossiers",
     "egov.portal",
     "egov.dashboard",
     "egov.api",
@@ -111,7 +112,7 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------------
 # Embedded SQLite in WAL mode by default; DATABASE_URL=postgres://… switches to PostgreSQL.
-DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'egov.sqlite3'}")
+DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'egov.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0

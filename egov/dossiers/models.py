@@ -1,0 +1,227 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.IntegerChoices):
+    """National dossier status codes used by the national portal sync (vn-standards.md §1.9)."""
+
+    REGISTERED = 1, _("Newly registered")  # Mới đăng ký
+    RECEIVED = 2, _("Received")  # Được tiếp nhận
+    NOT_RECEIVED = 3, _("Not received")  # Không được tiếp nhận
+    PROCESSING = 4, _("Being processed")  # Đang xử lý
+    SUPPLEMENT_REQUESTED = 5, _("Supplement requested")  # Yêu cầu bổ sung giấy tờ
+    PAYMENT_REQUESTED = 6, _("Financial obligation requested")  # Yêu cầu thực hiện nghĩa vụ tài chính
+    WITHDRAWN = 7, _("Withdrawn by the applicant")  # Công dân yêu cầu rút hồ sơ
+    STOPPED = 8, _("Processing stopped")  # Dừng xử lý
+    RESOLVED = 9, _("Processed")  # Đã xử lý xong
+    RETURNED = 10, _("Result returned")  # Đã trả kết quả
+
+
+CLOSED_STATUSES = (Status.NOT_RECEIVED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED)
+
+
+class Channel(models.IntegerChoices):
+    """How the dossier was submitted (KenhThucHien, ND 61/2018 Điều 16)."""
+
+    DIRECT = 1, _("At the desk")
+    ONLINE = 2, _("Online")
+    POSTAL = 3, _("Public postal service")
+
+
+class Dossier(models.Model):
+    """A case file opened when an applicant submits a procedure's dossier.
+
+    `code` is allocated once, on receipt, and kept for the dossier's whole life across channels
+    and units (ND 61/2018 Điều 26; TT 01/2018 Điều 19; TT 03/2025 Điều 13).
+    """
+
+    class ApplicantKind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
+
+    class ResultOutcome(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    class ReturnMethod(models.TextChoices):
+        DESK = "desk", _("At the desk")
+        POST = "post", _("By post")
+        ONLINE = "online", _("Online")
+
+    code = models.CharField(_("dossier code"), max_length=48, unique=True)
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="dossiers")
+    procedure_version = models.ForeignKey(
+        "procedures.ProcedureVersion", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    receiving_unit = models.ForeignKey(
+        "organization.Unit",
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+        verbose_name=_("receiving unit"),
+    )
+    competent_unit = models.ForeignKey(
+        "organization.Unit",
+        on_delete=models.PROTECT,
+        related_name="competent_dossiers",
+        verbose_name=_("competent unit"),
+    )
+    current_unit = models.ForeignKey(
+        "organization.Unit",
+        on_delete=models.PROTECT,
+        related_name="current_dossiers",
+        verbose_name=_("current unit"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_dossiers",
+    )
+    current_step = models.PositiveSmallIntegerField(_("current step"), default=0)
+    current_step_due_at = models.DateTimeField(_("step due"), null=True, blank=True)
+    channel = models.PositiveSmallIntegerField(_("channel"), choices=Channel)
+    status = models.PositiveSmallIntegerField(_("status"), choices=Status, default=Status.REGISTERED)
+
+    # Applicant (người nộp) and dossier owner (chủ hồ sơ).
+    applicant_kind = models.CharField(max_length=16, choices=ApplicantKind, default=ApplicantKind.PERSON)
+    applicant_name = models.CharField(_("applicant"), max_length=255)
+    applicant_id_number = models.CharField(_("ID number"), max_length=20, blank=True)
+    applicant_birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    applicant_address = models.CharField(_("address"), max_length=500, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    owner_name = models.CharField(_("dossier owner"), max_length=255, blank=True)
+    owner_address = models.CharField(_("owner's address"), max_length=500, blank=True)
+    # Filled from the national population database (MaCSDL, QĐ 766 indicator 4.5).
+    from_population_db = models.BooleanField(default=False)
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers"
+    )
+    subject = models.CharField(_("requested matter"), max_length=500, blank=True)
+
+    # The legal SLA clock (egov.dossiers.deadlines).
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("appointment time"), null=True, blank=True)
+    forward_due_at = models.DateTimeField(null=True, blank=True)
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_minutes = models.PositiveIntegerField(default=0)
+    supplement_count = models.PositiveSmallIntegerField(default=0)
+    extension_count = models.PositiveSmallIntegerField(default=0)
+    resolved_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    outcome = models.CharField(max_length=16, choices=ResultOutcome, blank=True)
+    result_document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_method = models.CharField(max_length=16, choices=ReturnMethod, blank=True)
+    postal_carrier = models.CharField(max_length=100, blank=True)
+    postal_tracking = models.CharField(max_length=100, blank=True)
+
+    fee_amount = models.PositiveBigIntegerField(default=0)
+    fee_paid_at = models.DateTimeField(null=True, blank=True)
+    fee_payment_method = models.CharField(max_length=16, blank=True)  # direct | postal | online
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [
+            models.Index(fields=["current_unit", "status", "due_at"], name="dossier_queue_idx"),
+            models.Index(fields=["receiving_unit", "received_at"], name="dossier_received_idx"),
+            models.Index(fields=["assignee", "status"], name="dossier_assignee_idx"),
+            models.Index(fields=["due_at"], condition=Q(closed_at__isnull=True), name="dossier_open_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("dossiers:detail", args=[self.code])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class DossierCodeCounter(models.Model):
+    """The last sequence number given out by a receiving unit on a day (gapless, per TT 01/2018 Điều 19)."""
+
+    unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="dossier_counter_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}: {self.last}"
+
+
+class DossierEvent(models.Model):
+    """One thing that happened to a dossier: the timeline and the control slip (Mẫu 06) are these rows."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=32)
+    from_status = models.PositiveSmallIntegerField(choices=Status, null=True, blank=True)
+    to_status = models.PositiveSmallIntegerField(choices=Status, null=True, blank=True)
+    from_unit = models.ForeignKey(
+        "organization.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        "organization.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "at", "pk"]
+        indexes = [models.Index(fields=["dossier", "at"], name="dossier_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DossierComponent(models.Model):
+    """A paper of the dossier, with its file and the national flags (QĐ 766 group 4)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="components")
+    catalogue_component = models.ForeignKey(
+        "procedures.Component", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField()
+    name = models.TextField()
+    is_required = models.BooleanField(default=True)
+    document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_digitised = models.BooleanField(default=False)  # DuocSoHoa
+    is_reused = models.BooleanField(default=False)  # HoSoCoThanhPhanSoHoa
+    from_citizen_store = models.BooleanField(default=False)  # DuocLayTuKhoDMQG
+    # TT 03/2025 Điều 5 khoản 2: no scan needed (submitted online, shown only, inter-agency result, secret).
+    exemption = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "position"], name="dossier_component_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
