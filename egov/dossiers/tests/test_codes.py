@@ -40,9 +40,14 @@ def test_receipt_date_is_the_local_date(province):
 
 def test_a_rolled_back_receipt_gives_its_number_back(province):
     moment = dt.datetime(2026, 3, 2, 9, 0, tzinfo=VN)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        allocate_code(province.commune, moment)
-        raise RuntimeError("the dossier could not be saved")
+
+    def receive_and_fail() -> None:
+        with transaction.atomic():
+            allocate_code(province.commune, moment)
+            raise RuntimeError("the dossier could not be saved")
+
+    with pytest.raises(RuntimeError):
+        receive_and_fail()
 
     assert allocate_code(province.commune, moment) == "H51.60-260302-0001"
 
