@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
     "egov.core",
+    "egov.integrations",
     "egov.accounts",
     "egov.organization",
     "egov.documents",

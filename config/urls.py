@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("can-bo/tai-lieu/", include("egov.documents.urls")),
     path("can-bo/ky-so/", include("egov.signatures.urls")),
     path("pki/", include("egov.signatures.pki_urls")),
+    path("mo-phong/", include("egov.integrations.urls")),
     path("can-bo/", include("egov.dashboard.urls")),
     path("", include("egov.portal.urls")),
 ]
