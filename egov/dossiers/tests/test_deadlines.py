@@ -14,7 +14,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 pytestmark = pytest.mark.django_db
 
 
-def at(y, m, d, h=8, mi=0):
+def at(y: int, m: int, d: int, h: int = 8, mi: int = 0) -> dt.datetime:
     return dt.datetime(y, m, d, h, mi, tzinfo=VN)
 
 
