@@ -125,6 +125,11 @@ class Dossier(models.Model):
     postal_carrier = models.CharField(max_length=100, blank=True)
     postal_tracking = models.CharField(max_length=100, blank=True)
 
+    # More than one supplement request, or one asked too late, counts as late (QĐ 766, 2.1).
+    counts_as_late = models.BooleanField(default=False)
+    # The desk form's one-time key: a double-clicked "accept" makes one dossier, not two.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
     fee_amount = models.PositiveBigIntegerField(default=0)
     fee_paid_at = models.DateTimeField(null=True, blank=True)
     fee_payment_method = models.CharField(max_length=16, blank=True)  # direct | postal | online
@@ -225,3 +230,107 @@ class DossierComponent(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Consultation(models.Model):
+    """Asking another unit's opinion during processing (ND 61/2018 Điều 19 khoản 5–6).
+
+    Sequential consultations pass the dossier from unit to unit with a hand-over slip (Phiếu
+    chuyển xử lý) and a deadline per hop; parallel ones go to every unit at once, one of them
+    leading.
+    """
+
+    class Mode(models.TextChoices):
+        SEQUENTIAL = "sequential", _("One after another")
+        PARALLEL = "parallel", _("All at once")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="consultations")
+    unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="consultations")
+    mode = models.CharField(max_length=16, choices=Mode)
+    order = models.PositiveSmallIntegerField(default=1)
+    is_lead = models.BooleanField(default=False)
+    content = models.TextField(_("what is asked"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    # Sequential hops start when the previous one answers; parallel ones at once.
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField(blank=True)
+    working_hours = models.DecimalField(max_digits=6, decimal_places=2, default=8)
+
+    class Meta:
+        ordering = ["dossier", "order", "pk"]
+        indexes = [models.Index(fields=["unit", "answered_at"], name="consultation_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} → {self.unit_id}"
+
+
+class Notification(models.Model):
+    """A message to the applicant, written in the same transaction as the change it reports.
+
+    The outbox worker (`manage.py run_outbox`) sends pending rows; a crash loses nothing.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="notifications")
+    channel = models.CharField(max_length=8, choices=Channel)
+    recipient = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField()
+    state = models.CharField(max_length=16, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(state="pending"), name="notification_due_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient} ({self.state})"
+
+
+class PortalSync(models.Model):
+    """One status change to push to the national public-service portal, at least once, in order."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        REJECTED = "rejected", _("Rejected")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="portal_syncs")
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    payload = models.JSONField()
+    state = models.CharField(max_length=16, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=Q(state="pending"), name="portal_sync_due_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.idempotency_key

@@ -35,7 +35,7 @@ STEPS_WITH_UNITS = [
 ]
 
 
-def department_entry(code: str, **overrides: Any) -> dict[str, Any]:
+def department_entry(code: str, change: str = "new", **overrides: Any) -> dict[str, Any]:
     """A procedure decided by the test province's Sở Tư pháp, one step of it at its division."""
     fields: dict[str, Any] = {
         "name": f"Cấp Phiếu lý lịch tư pháp {code}",
@@ -44,7 +44,7 @@ def department_entry(code: str, **overrides: Any) -> dict[str, Any]:
         "competent_unit": "H51.10",
         "steps": STEPS_WITH_UNITS,
     }
-    return entry(code, **{**fields, **overrides})
+    return entry(code, change, **{**fields, **overrides})
 
 
 def sample_document() -> dict[str, Any]:
@@ -167,7 +167,7 @@ def test_a_dissolved_unit_cannot_be_named(province):
 
 
 def test_badly_shaped_units_are_reported_without_the_database():
-    steps = [dict(step) for step in STEPS_WITH_UNITS]
+    steps: list[dict[str, Any]] = [dict(step) for step in STEPS_WITH_UNITS]
     steps[0]["unit"] = "the desk"
     steps[2]["unit"] = 51
     doc = document(

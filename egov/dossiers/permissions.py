@@ -1,0 +1,69 @@
+"""Who may see a dossier and who may act on it.
+
+A dossier is visible to staff of its receiving, competent and current units (and everything
+above them in the tree, through the subtree rule), to its assignee, to units consulted on it,
+and to the citizen who filed it. Everyone else gets 404, so codes cannot be probed.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from egov.accounts.models import User
+from egov.dossiers.models import Dossier
+from egov.organization.models import Role, Unit
+from egov.organization.permissions import has_role_in, units_where
+
+STAFF_ROLES = (
+    Role.DESK_OFFICER,
+    Role.SPECIALIST,
+    Role.HEAD_OF_DEPARTMENT,
+    Role.LEADER,
+    Role.CLERK,
+)
+
+
+def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
+    """Dossiers the user may see."""
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    if user.is_citizen:
+        return Dossier.objects.filter(citizen=user)
+    unit_ids = units_where(user, *STAFF_ROLES).values("pk")
+    return Dossier.objects.filter(
+        Q(receiving_unit__in=unit_ids)
+        | Q(competent_unit__in=unit_ids)
+        | Q(current_unit__in=unit_ids)
+        | Q(assignee=user)
+        | Q(pk__in=Dossier.objects.filter(consultations__unit__in=unit_ids).values("pk"))
+    )
+
+
+def get_dossier_for_user(user: User, code: str, *, for_update: bool = False) -> Dossier:
+    """Return the dossier if the user may see it, else raise Http404 (missing and forbidden alike).
+
+    With for_update, call inside a transaction: the row stays locked until it ends.
+    """
+    dossiers = dossiers_visible_to(user)
+    if for_update:
+        # Check visibility first, then lock just the dossier row (not the joined units).
+        found = dossiers.filter(code=code).values_list("pk", flat=True).first()
+        if found is None:
+            raise Http404
+        return Dossier.objects.select_for_update(of=("self",)).select_related(*_RELATED).get(pk=found)
+    return get_object_or_404(dossiers.select_related(*_RELATED), code=code)
+
+
+_RELATED = ("procedure", "procedure_version", "receiving_unit", "competent_unit", "current_unit", "assignee")
+
+
+def can_receive_at(user: User, unit: Unit) -> bool:
+    """Desk officers receive dossiers at their one-stop desk (and its subtree)."""
+    return has_role_in(user, unit, Role.DESK_OFFICER)
+
+
+def can_act_as(user: User, dossier: Dossier, *roles: Role) -> bool:
+    """Whether the user holds one of the roles where the dossier now is, or is its assignee."""
+    if dossier.assignee_id == user.pk and Role.SPECIALIST in roles:
+        return True
+    return has_role_in(user, dossier.current_unit, *roles)
