@@ -232,7 +232,7 @@ def test_extension_once_and_at_least_a_working_day_ahead(province, commune_staff
             dossier, by=commune_staff["leader"], new_due_at=new_due, reason="Cần xác minh"
         )
         assert dossier.due_at == new_due
-        with pytest.raises(ValidationError, match="once|một lần"):
+        with pytest.raises(ValidationError, match=r"once|một lần"):
             services.extend_deadline(
                 dossier,
                 by=commune_staff["leader"],
