@@ -7,6 +7,7 @@ from egov.accounts.models import User
 from egov.api import errors
 from egov.api.auth import token_or_session
 from egov.documents.api import router as documents_router
+from egov.dossiers.api import router as dossiers_router
 from egov.organization.api import router as organization_router
 from egov.organization.models import Membership
 from egov.procedures.api import router as procedures_router
@@ -30,6 +31,7 @@ api.add_router("/", organization_router)
 # Documents and signatures are never public: a token or a staff session is required.
 api.add_router("/", documents_router, auth=token_or_session)
 api.add_router("/", signatures_router, auth=token_or_session)
+api.add_router("/", dossiers_router, auth=token_or_session)
 
 
 class MembershipOut(Schema):

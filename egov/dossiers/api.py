@@ -1,0 +1,5 @@
+"""REST endpoints of the one-stop core, mounted by egov.api at /api/v1."""
+
+from ninja import Router
+
+router = Router()
