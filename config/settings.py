@@ -153,14 +153,19 @@ SESSION_COOKIE_AGE = 8 * 3600
 
 # --- E-mail -------------------------------------------------------------------------------------
 # The demo writes mail to var/mail/ (read it there); production sets an SMTP relay.
-MAILERS = {
-    "default": {
-        "BACKEND": env("EGOV_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"),
-        "OPTIONS": {"file_path": str(VAR_DIR / "mail")}
-        if not env("EGOV_EMAIL_BACKEND")
-        else {"host": env("EGOV_SMTP_HOST", "localhost"), "port": env_int("EGOV_SMTP_PORT", 25)},
+EMAIL_BACKEND_PATH = env("EGOV_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+_MAIL_OPTIONS: dict[str, object] = {}
+if EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
+    _MAIL_OPTIONS = {"file_path": env("EGOV_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
+elif EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    _MAIL_OPTIONS = {
+        "host": env("EGOV_SMTP_HOST", "localhost"),
+        "port": env_int("EGOV_SMTP_PORT", 25),
+        "username": env("EGOV_SMTP_USER"),
+        "password": env("EGOV_SMTP_PASSWORD"),
+        "use_tls": env_bool("EGOV_SMTP_TLS", default=False),
     }
-}
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env("EGOV_DEFAULT_FROM_EMAIL", "egov <no-reply@egov.localhost>")
 
 # --- Internationalisation -----------------------------------------------------------------------
@@ -202,6 +207,16 @@ EGOV_PKI_DIR = Path(env("EGOV_PKI_DIR", str(VAR_DIR / "pki")))
 EGOV_TRUST_ROOTS = [p for p in env("EGOV_TRUST_ROOTS", "").split(",") if p]
 # RFC 3161 time-stamp service used for PAdES B-T and above; default: egov's own demo TSA.
 EGOV_TSA_URL = env("EGOV_TSA_URL", f"{SITE_URL}/pki/tsa/")
+
+# --- National systems (adapters in egov.integrations; simulators under /mo-phong/) -----------------
+EGOV_POPULATION_URL = env("EGOV_POPULATION_URL", f"{SITE_URL}/mo-phong/dan-cu/")
+EGOV_POPULATION_TOKEN = env("EGOV_POPULATION_TOKEN", "demo-token")
+EGOV_SMS_URL = env("EGOV_SMS_URL", f"{SITE_URL}/mo-phong/sms/")
+EGOV_SMS_TOKEN = env("EGOV_SMS_TOKEN", "demo-token")
+EGOV_SMS_SENDER = env("EGOV_SMS_SENDER", "EGOV")
+EGOV_NATIONAL_PORTAL_URL = env("EGOV_NATIONAL_PORTAL_URL", f"{SITE_URL}/mo-phong/dvcqg/")
+EGOV_NATIONAL_PORTAL_TOKEN = env("EGOV_NATIONAL_PORTAL_TOKEN", "demo-token")
+EGOV_INTEGRATION_TIMEOUT = env_int("EGOV_INTEGRATION_TIMEOUT", 5)
 
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": env("EGOV_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}

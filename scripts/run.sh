@@ -5,7 +5,9 @@ host=$1 port=$2 workers=$3
 bin=.venv/bin
 "$bin/python" manage.py db_worker --interval 1 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+"$bin/python" manage.py run_outbox &
+outbox=$!
+trap 'kill $worker $outbox 2>/dev/null || true' EXIT INT TERM
 "$bin/python" manage.py demo_accounts
 cat <<TEXT
 

@@ -1,0 +1,135 @@
+"""Deliver what services wrote to the outboxes: applicant notifications and national-portal syncs.
+
+Rows are written in the same transaction as the change they report, so nothing is lost between
+commit and delivery; `manage.py run_outbox` (started by `make run`) calls `deliver_due()` every
+few seconds. A crash at any point loses nothing: a row stays pending until a delivery succeeds
+(at least once; the portal deduplicates by idempotency key).
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db.models import F
+from django.utils import timezone
+
+from egov.dossiers.models import Notification, PortalSync
+from egov.integrations.errors import IntegrationError, IntegrationRejected
+from egov.integrations.national_portal import DossierSyncPayload, push_dossier_status, retry_delay
+from egov.integrations.sms import send_sms
+
+logger = logging.getLogger(__name__)
+
+# A claimed row is invisible to other workers for this long; if the worker dies it comes back.
+CLAIM_LEASE = dt.timedelta(minutes=2)
+MAX_NOTIFICATION_ATTEMPTS = 8
+
+
+@dataclass
+class OutboxReport:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+
+
+def _claim(model: type[Notification] | type[PortalSync], pk: int, now: dt.datetime) -> bool:
+    """Take a row for this worker with a conditional UPDATE; False if another worker got it first."""
+    return bool(
+        model.objects.filter(pk=pk, state="pending", next_attempt_at__lte=now).update(
+            next_attempt_at=now + CLAIM_LEASE, attempts=F("attempts") + 1
+        )
+    )
+
+
+def deliver_notifications(now: dt.datetime, *, limit: int = 100) -> OutboxReport:
+    report = OutboxReport()
+    due = list(
+        Notification.objects.filter(state=Notification.State.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in due:
+        if not _claim(Notification, pk, now):
+            continue
+        note = Notification.objects.get(pk=pk)
+        try:
+            if note.channel == Notification.Channel.EMAIL:
+                send_mail(note.subject, note.body, None, [note.recipient])
+                provider_id = ""
+            else:
+                provider_id = send_sms(note.recipient, note.body).message_id
+        except (IntegrationError, ValidationError, OSError) as error:
+            permanent = isinstance(error, IntegrationRejected | ValidationError)
+            if permanent or note.attempts >= MAX_NOTIFICATION_ATTEMPTS:
+                Notification.objects.filter(pk=pk).update(
+                    state=Notification.State.FAILED, error=str(error)[:1000]
+                )
+                report.failed += 1
+            else:
+                Notification.objects.filter(pk=pk).update(
+                    next_attempt_at=now + retry_delay(note.attempts), error=str(error)[:1000]
+                )
+                report.retried += 1
+            continue
+        Notification.objects.filter(pk=pk).update(
+            state=Notification.State.SENT, sent_at=timezone.now(), provider_id=provider_id, error=""
+        )
+        report.sent += 1
+    return report
+
+
+def _payload(sync: PortalSync) -> DossierSyncPayload:
+    data = dict(sync.payload)
+    for name in ("NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy"):
+        if data.get(name):
+            data[name] = dt.datetime.fromisoformat(data[name])
+    return DossierSyncPayload(idempotency_key=sync.idempotency_key, **data)
+
+
+def deliver_portal_syncs(now: dt.datetime, *, limit: int = 100) -> OutboxReport:
+    """Push status changes in order per dossier: a later change waits while an earlier one is pending."""
+    report = OutboxReport()
+    candidates: list[int] = []
+    seen: set[int] = set()
+    pending = (
+        PortalSync.objects.filter(state=PortalSync.State.PENDING)
+        .order_by("pk")
+        .values_list("pk", "dossier_id", "next_attempt_at")[: limit * 10]
+    )
+    for pk, dossier_id, next_attempt_at in pending:
+        if dossier_id in seen:
+            continue  # an earlier change of this dossier is still pending
+        seen.add(dossier_id)
+        if next_attempt_at <= now:
+            candidates.append(pk)
+        if len(candidates) >= limit:
+            break
+    for pk in candidates:
+        if not _claim(PortalSync, pk, now):
+            continue
+        sync = PortalSync.objects.get(pk=pk)
+        try:
+            push_dossier_status(_payload(sync))
+        except IntegrationRejected as error:
+            PortalSync.objects.filter(pk=pk).update(state=PortalSync.State.REJECTED, error=str(error)[:1000])
+            report.failed += 1
+            continue
+        except (IntegrationError, OSError) as error:
+            PortalSync.objects.filter(pk=pk).update(
+                next_attempt_at=now + retry_delay(sync.attempts), error=str(error)[:1000]
+            )
+            report.retried += 1
+            continue
+        PortalSync.objects.filter(pk=pk).update(state=PortalSync.State.SENT, sent_at=timezone.now(), error="")
+        report.sent += 1
+    return report
+
+
+def deliver_due(now: dt.datetime | None = None) -> tuple[OutboxReport, OutboxReport]:
+    """One pass over both outboxes; safe to run from several workers at once."""
+    # No transaction around the loop: each claim and each result is its own short write, and no
+    # lock is held while waiting for a mail server or the portal.
+    now = now or timezone.now()
+    return deliver_notifications(now), deliver_portal_syncs(now)

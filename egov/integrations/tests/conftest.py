@@ -1,0 +1,30 @@
+import pytest
+import requests
+
+
+@pytest.fixture
+def simulators(live_server, settings) -> str:
+    """Point every adapter at the simulators served by the live test server."""
+    base = f"{live_server.url}/mo-phong"
+    settings.EGOV_POPULATION_URL = f"{base}/dan-cu/"
+    settings.EGOV_SMS_URL = f"{base}/sms/"
+    settings.EGOV_NATIONAL_PORTAL_URL = f"{base}/dvcqg/"
+    settings.EGOV_INTEGRATION_TIMEOUT = 5
+    return base
+
+
+@pytest.fixture
+def no_http(monkeypatch) -> None:
+    """Fail the test if an adapter makes any HTTP call."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("no HTTP call was expected")
+
+    monkeypatch.setattr(requests.Session, "request", refuse)
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(username="canbo", password="x" * 12, kind="staff")
+    client.force_login(user)
+    return client
