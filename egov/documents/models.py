@@ -19,6 +19,8 @@ class Document(models.Model):
     """
 
     title = models.CharField(_("title"), max_length=500)
+    # Folded title (egov.core.text.fold) for accent-insensitive search (docs/decisions/0002).
+    search_title = models.CharField(max_length=500, blank=True, editable=False)
     unit = models.ForeignKey(
         "organization.Unit", on_delete=models.PROTECT, related_name="documents", verbose_name=_("unit")
     )
@@ -82,8 +84,9 @@ class DocumentVersion(models.Model):
         ordering = ["document", "number"]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="document_version_unique"),
-            models.CheckConstraint(condition=~Q(origin="ocr") | Q(derived_from__isnull=False),
-                                   name="ocr_version_has_source"),
+            models.CheckConstraint(
+                condition=~Q(origin="ocr") | Q(derived_from__isnull=False), name="ocr_version_has_source"
+            ),
         ]
 
     def __str__(self) -> str:

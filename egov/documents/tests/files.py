@@ -1,0 +1,103 @@
+"""Files for the tests, built in memory: PDFs with pikepdf, images with Pillow, office zips by hand."""
+
+import io
+import zipfile
+
+import pikepdf
+from openpyxl import Workbook
+from PIL import Image
+
+
+def pdf_bytes(*texts: str, encrypt: bool = False) -> bytes:
+    """A PDF with one page per text, each drawn with Helvetica so it has a text layer."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+        )
+    )
+    for text in texts or ("Trang 1",):
+        page = pdf.add_blank_page(page_size=(595, 842))
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        page.obj.Contents = pdf.make_stream(f"BT /F1 24 Tf 72 720 Td ({escaped}) Tj ET".encode("latin-1"))
+    buffer = io.BytesIO()
+    encryption = pikepdf.Encryption(owner="chu-so-huu", user="mat-khau") if encrypt else False
+    pdf.save(buffer, encryption=encryption)
+    return buffer.getvalue()
+
+
+def image_bytes(
+    fmt: str = "PNG", size: tuple[int, int] = (120, 80), mode: str = "RGB", frames: int = 1
+) -> bytes:
+    images = [Image.new(mode, size, color=0 if mode == "1" else "white") for _ in range(frames)]
+    buffer = io.BytesIO()
+    if frames > 1:
+        images[0].save(buffer, format=fmt, save_all=True, append_images=images[1:])
+    else:
+        images[0].save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def zip_bytes(parts: dict[str, bytes], *, first: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        if first is not None:
+            archive.writestr(first, parts[first], compress_type=zipfile.ZIP_STORED)
+        for name, data in parts.items():
+            if name != first:
+                archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+CONTENT_TYPES = (
+    b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="xml" ContentType="application/xml"/></Types>'
+)
+
+
+def docx_bytes(
+    text: str = "Tờ trình về việc số hóa hồ sơ", *, extra: dict[str, bytes] | None = None
+) -> bytes:
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
+    )
+    return zip_bytes(
+        {"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": body.encode(), **(extra or {})}
+    )
+
+
+def odt_bytes(text: str = "Biên bản họp") -> bytes:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        f"<office:body><office:text><text:p>{text}</text:p></office:text></office:body>"
+        "</office:document-content>"
+    )
+    return zip_bytes(
+        {"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": content.encode()},
+        first="mimetype",
+    )
+
+
+def xlsx_bytes(*rows: tuple[object, ...]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Danh sách"
+    for row in rows or (("Họ tên", "Số hồ sơ"), ("Nguyễn Văn An", 42)):
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def zip_bomb_docx(expanded_bytes: int = 30 * 1024 * 1024) -> bytes:
+    """A valid-looking DOCX with a part of zeros that deflates about a thousandfold."""
+    return docx_bytes(extra={"word/media/padding.bin": bytes(expanded_bytes)})

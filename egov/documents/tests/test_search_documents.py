@@ -1,0 +1,43 @@
+"""Use case: officers find documents by title or text, with or without Vietnamese accents."""
+
+from django.urls import reverse
+
+from egov.documents.tests.files import pdf_bytes
+from egov.documents.tests.helpers import make_document
+
+
+def titles(response):
+    return [document.title for document in response.context["page"].object_list]
+
+
+def test_search_by_title_ignores_accents(client, specialist, province):
+    make_document(specialist, province.department, "Quyết định đình chỉ", content=pdf_bytes("a"))
+    make_document(specialist, province.department, "Tờ trình", content=pdf_bytes("b"))
+    client.force_login(specialist)
+
+    assert titles(client.get(reverse("documents:list"), {"q": "quyet dinh DINH chi"})) == [
+        "Quyết định đình chỉ"
+    ]
+    assert titles(client.get(reverse("documents:list"), {"q": "Đình"})) == ["Quyết định đình chỉ"]
+
+
+def test_search_matches_the_text_of_the_current_version(client, specialist, province):
+    make_document(
+        specialist, province.department, "Công văn 1", content=pdf_bytes("Ve viec cap phep xay dung")
+    )
+    make_document(specialist, province.department, "Công văn 2", content=pdf_bytes("Ve viec khac"))
+    client.force_login(specialist)
+
+    response = client.get(reverse("documents:list"), {"q": "xây dựng công văn"})
+
+    assert titles(response) == ["Công văn 1"]
+
+
+def test_search_does_not_reach_other_units(client, specialist, outsider, province):
+    make_document(specialist, province.department, "Bí mật của Sở", content=pdf_bytes("c"))
+    client.force_login(outsider)
+
+    response = client.get(reverse("documents:list"), {"q": "bi mat"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert titles(response) == []
+    assert "No document matches your search." in response.text
