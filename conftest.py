@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = ["egov.core.tests.fixtures", "egov.core.tests.browser"]
@@ -9,3 +11,11 @@ def _vietnamese_and_fast_hashing(settings):
     settings.LANGUAGE_CODE = "vi"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path) -> Path:
+    """Every test stores files in its own directory (parallel workers never see each other's)."""
+    root: Path = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    return root

@@ -5,6 +5,7 @@ the limit times the number of workers; configure a shared cache (Redis, database
 when that matters.
 """
 
+import math
 import time
 
 from django.core.cache import cache
@@ -34,4 +35,4 @@ def hit(scope: str, client: str, *, limit: int, window_seconds: int = 60) -> int
         count = 1
     if count <= limit:
         return None
-    return max(1, int((window + 1) * window_seconds - now) + 1)
+    return max(1, math.ceil((window + 1) * window_seconds - now))

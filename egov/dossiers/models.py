@@ -103,6 +103,8 @@ class Dossier(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers"
     )
     subject = models.CharField(_("requested matter"), max_length=500, blank=True)
+    # Folded code, applicant and owner (egov.core.text.fold): the queue's accent-insensitive search.
+    search_text = models.TextField(blank=True, editable=False)
 
     # The legal SLA clock (egov.dossiers.deadlines).
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
 from egov.core import audit
+from egov.core.text import fold
 from egov.documents.models import Document
 from egov.dossiers import deadlines
 from egov.dossiers.codes import allocate_code
@@ -36,6 +38,7 @@ from egov.dossiers.models import (
 from egov.dossiers.permissions import can_act_as, can_receive_at
 from egov.organization.calendar import WorkingCalendar, get_calendar
 from egov.organization.models import Role, Unit
+from egov.organization.permissions import has_role_in
 from egov.procedures.models import Component, ProcedureVersion, ProcessStep
 
 # TT 03/2025/TT-VPCP Điều 5 khoản 2: components that need no scan.
@@ -159,6 +162,9 @@ def register_at_desk(
                 fee_amount=sum(fee.amount for fee in version.fees.all()),
                 submission_key=submission_key,
                 created_at=now,
+            )
+            dossier.search_text = fold(
+                f"{dossier.code} {dossier.applicant_name} {dossier.owner_name} {dossier.applicant_id_number}"
             )
             dossier.save(force_insert=True)
             _save_components(dossier, version, components)
@@ -458,8 +464,6 @@ def answer_consultation(
         raise ValidationError(_("This consultation was already answered."))
     if consultation.started_at is None:
         raise ValidationError(_("It is not this unit's turn yet."))
-    from egov.organization.permissions import has_role_in
-
     if not has_role_in(by, consultation.unit, Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT, Role.LEADER):
         raise PermissionDenied
     if not answer.strip():
@@ -686,19 +690,75 @@ def return_result(
     return dossier
 
 
+def request_payment(dossier: Dossier, *, by: User, reason: str, now: dt.datetime | None = None) -> Dossier:
+    """Ask the applicant to fulfil a financial obligation before processing goes on (status 6)."""
+    _require_status(dossier, Status.PROCESSING)
+    if not can_act_as(by, dossier, Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT, Role.LEADER):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what must be paid and why.")})
+    _change_status(
+        dossier,
+        Status.PAYMENT_REQUESTED,
+        by=by,
+        kind="payment_requested",
+        at=now or timezone.now(),
+        note=reason,
+    )
+    return dossier
+
+
 def record_fee_payment(
     dossier: Dossier, *, by: User | None, method: str, now: dt.datetime | None = None
 ) -> Dossier:
-    """Fees paid directly, through the postal operator or online (ND 61/2018 Điều 22; ND 118/2025 Điều 24)."""
+    """Fees paid directly, through the postal operator or online (ND 61/2018 Điều 22; ND 118/2025 Điều 24).
+
+    Direct and postal payments are recorded by a desk officer of the receiving unit; an online
+    payment is recorded by the payment gateway's confirmed callback (`by` is None).
+    """
     if method not in ("direct", "postal", "online"):
         raise ValidationError({"method": _("Unknown payment method.")})
+    if by is None and method != "online":
+        raise PermissionDenied
+    if by is not None and not can_receive_at(by, dossier.receiving_unit):
+        raise PermissionDenied
     if dossier.fee_paid_at is not None:
         raise ValidationError(_("The fee was already paid."))
-    dossier.fee_paid_at = now or timezone.now()
+    if dossier.is_closed:
+        raise ValidationError(_("The dossier is closed."))
+    now = now or timezone.now()
+    dossier.fee_paid_at = now
     dossier.fee_payment_method = method
     dossier.save(update_fields=["fee_paid_at", "fee_payment_method"])
-    _event(dossier, "fee_paid", by, None, None, data={"method": method, "amount": dossier.fee_amount})
-    _queue_portal_sync(dossier)
+    if dossier.status == Status.PAYMENT_REQUESTED:
+        _change_status(
+            dossier,
+            Status.PROCESSING,
+            by=by,
+            kind="fee_paid",
+            at=now,
+            data={"method": method, "amount": dossier.fee_amount},
+        )
+    else:
+        _event(
+            dossier, "fee_paid", by, None, None, at=now, data={"method": method, "amount": dossier.fee_amount}
+        )
+        _queue_portal_sync(dossier)
+    return dossier
+
+
+def stop_processing(dossier: Dossier, *, by: User, reason: str, now: dt.datetime | None = None) -> Dossier:
+    """The agency stops processing (status 8 Dừng xử lý), e.g. the applicant did not supply in time."""
+    if dossier.status not in OPEN_BEFORE_RESULT:
+        raise ValidationError(_("Only a dossier being processed can be stopped."))
+    if not can_act_as(by, dossier, Role.LEADER):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for stopping.")})
+    now = now or timezone.now()
+    _change_status(dossier, Status.STOPPED, by=by, kind="stopped", at=now, note=reason)
+    dossier.closed_at = now
+    dossier.save(update_fields=["closed_at"])
     return dossier
 
 
@@ -929,7 +989,7 @@ def _change_status(
     dossier: Dossier,
     to: Status,
     *,
-    by: User,
+    by: User | None,
     kind: str,
     at: dt.datetime,
     note: str = "",
@@ -961,14 +1021,14 @@ NOTIFIED = {
     "extended",
     "resolved",
     "withdrawn",
+    "payment_requested",
+    "stopped",
 }
 
 
 def _notify(dossier: Dossier, kind: str) -> None:
     if kind not in NOTIFIED:
         return
-    from django.conf import settings
-
     with translation.override(settings.LANGUAGE_CODE):
         text = _notification_text(dossier, kind)
     rows = []
@@ -1010,6 +1070,8 @@ def _notification_text(dossier: Dossier, kind: str) -> str:
         "extended": _("We apologise: dossier %(code)s needs more time. New appointment: %(due)s."),
         "resolved": _("The result of dossier %(code)s is ready."),
         "withdrawn": _("Processing of dossier %(code)s was stopped at your request."),
+        "payment_requested": _("Dossier %(code)s: please pay the fees or charges to continue."),
+        "stopped": _("Processing of dossier %(code)s was stopped. The reason is on the notice."),
     }
     return texts[kind] % {"code": dossier.code, "procedure": dossier.subject, "due": due}
 

@@ -1,17 +1,7 @@
-from pathlib import Path
-
 import pytest
 
 from egov.documents.models import Document
 from egov.documents.tests.helpers import make_document
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> Path:
-    """Every test stores files in its own directory."""
-    root: Path = tmp_path / "media"
-    settings.MEDIA_ROOT = root
-    return root
 
 
 @pytest.fixture

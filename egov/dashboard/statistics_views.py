@@ -1,0 +1,167 @@
+"""The statistics page for leaders and one-stop staff: figures, indicator 2.1 and the Excel export."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from egov.accounts.http import AuthenticatedRequest
+from egov.dossiers.statistics import (
+    GROUPING_LABELS,
+    Period,
+    StatisticsRow,
+    dossier_statistics,
+    parse_period,
+    statistics_units,
+    statistics_workbook,
+)
+from egov.organization.models import Unit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The page's columns, in the order of the national report (received → resolved → in progress).
+COLUMNS = [
+    ("received", _("Received")),
+    ("received_direct", _("At the desk")),
+    ("received_online", _("Online")),
+    ("received_postal", _("By post")),
+    ("carried_over", _("Carried over")),
+    ("resolved", _("Processed")),
+    ("resolved_early", _("Early")),
+    ("resolved_on_time", _("On time")),
+    ("resolved_late", _("Late")),
+    ("in_progress_on_time", _("In progress, within time")),
+    ("in_progress_overdue", _("In progress, overdue")),
+    ("supplement_requested", _("Supplement requested")),
+    ("extended", _("Extended")),
+    ("withdrawn", _("Withdrawn")),
+    ("stopped", _("Stopped")),
+    ("refused", _("Refused")),
+    ("not_received", _("Not received")),
+]
+
+
+class StatisticsForm(forms.Form):
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[
+            ("month", _("Month")),
+            ("quarter", _("Quarter")),
+            ("year", _("Year")),
+            ("custom", _("From … to …")),
+        ],
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12, required=False)
+    quarter = forms.IntegerField(label=_("Quarter"), min_value=1, max_value=4, required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.none(),
+        to_field_name="identifier",
+        required=False,
+        empty_label=_("All my units"),
+    )
+    grouping = forms.ChoiceField(label=_("Group by"), choices=list(GROUPING_LABELS.items()))
+
+    def __init__(self, data: dict[str, Any], *, units: QuerySet[Unit]) -> None:
+        super().__init__(data)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = units.order_by("path")
+        self.chosen_period: Period | None = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            self.chosen_period = parse_period(
+                cleaned["period"],
+                year=cleaned.get("year"),
+                month=cleaned.get("month"),
+                quarter=cleaned.get("quarter"),
+                date_from=cleaned.get("date_from"),
+                date_to=cleaned.get("date_to"),
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def scope(self, allowed: QuerySet[Unit]) -> QuerySet[Unit]:
+        """The chosen unit's subtree, or every unit the reader may see."""
+        unit = self.cleaned_data.get("unit")
+        return Unit.objects.subtree_of([unit]) if unit is not None else allowed
+
+
+def _form(request: AuthenticatedRequest) -> tuple[StatisticsForm, QuerySet[Unit]]:
+    allowed = statistics_units(request.user)
+    if not allowed.exists():
+        # Leaders, heads of department, administrators and desk officers only.
+        raise PermissionDenied
+    today = timezone.localdate()
+    defaults = {
+        "period": "month",
+        "year": str(today.year),
+        "month": str(today.month),
+        "quarter": str((today.month - 1) // 3 + 1),
+        "grouping": "unit",
+    }
+    return StatisticsForm({**defaults, **request.GET.dict()}, units=allowed), allowed
+
+
+@login_required
+def statistics(request: AuthenticatedRequest) -> HttpResponse:
+    """/can-bo/thong-ke/: the figures of a period per unit, procedure or sector."""
+    form, allowed = _form(request)
+    report = None
+    if form.is_valid() and form.chosen_period is not None:
+        report = dossier_statistics(
+            form.chosen_period, grouping=form.cleaned_data["grouping"], units=form.scope(allowed)
+        )
+    context = {
+        "form": form,
+        "report": report,
+        "table": [_cells(row) for row in report.rows] if report else [],
+        "total": _cells(report.total) if report else None,
+        "columns": COLUMNS,
+        "grouping_label": GROUPING_LABELS.get(form.data.get("grouping", "unit"), ""),
+        "query_string": request.GET.urlencode(),
+    }
+    return render(request, "dashboard/statistics.html", context, status=200 if report else 400)
+
+
+def _cells(row: StatisticsRow) -> tuple[StatisticsRow, list[object]]:
+    percent, score = row.on_time_percent, row.indicator_score
+    return row, [
+        *(getattr(row, field) for field, _label in COLUMNS),
+        percent if percent is not None else "–",
+        score if score is not None else "–",
+    ]
+
+
+@login_required
+def statistics_excel(request: AuthenticatedRequest) -> HttpResponse:
+    """The same figures as an .xlsx workbook, one sheet per grouping."""
+    form, allowed = _form(request)
+    if not form.is_valid() or form.chosen_period is None:
+        return render(request, "dashboard/statistics.html", {"form": form, "columns": COLUMNS}, status=400)
+    unit = form.cleaned_data.get("unit")
+    content = statistics_workbook(
+        form.chosen_period, units=form.scope(allowed), scope_name=unit.name if unit is not None else ""
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"thong-ke-ho-so-{form.chosen_period.first_day:%Y%m%d}-{form.chosen_period.last_day:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

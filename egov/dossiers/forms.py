@@ -1,0 +1,428 @@
+"""Forms of the officer's workspace: queue filters, desk intake, and one small form per action."""
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from egov.accounts.models import User
+from egov.documents import validation
+from egov.documents.forms import ACCEPT
+from egov.dossiers.models import Channel, Consultation, Dossier, DossierComponent, Status
+from egov.dossiers.queries import QueueFilters
+from egov.dossiers.services import EXEMPTIONS, DeskOutcome
+from egov.integrations.population import validate_id_number
+from egov.organization.models import Role, Unit
+from egov.procedures.models import Component, ProcedureVersion, Sector
+
+EXEMPTION_LABELS = {
+    "online": _("Submitted electronically"),
+    "shown_only": _("Shown only (original presented)"),
+    "inter_agency": _("Verification result of another agency"),
+    "secret": _("Secret document"),
+}
+EXEMPTION_CHOICES = [("", _("— scan uploaded —")), *((key, EXEMPTION_LABELS[key]) for key in EXEMPTIONS)]
+DESK_CHANNELS = [(Channel.DIRECT.value, Channel.DIRECT.label), (Channel.POSTAL.value, Channel.POSTAL.label)]
+PAYMENT_METHODS = [
+    ("direct", _("Paid directly")),
+    ("postal", _("Through the postal operator")),
+    ("online", _("Online")),
+]
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters (GET); invalid values are ignored rather than shown as errors."""
+
+    q = forms.CharField(label=_("Code or applicant"), required=False, max_length=100)
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.none(), required=False, to_field_name="code"
+    )
+    procedure = forms.CharField(label=_("Procedure code"), required=False, max_length=16)
+    status = forms.TypedChoiceField(
+        label=_("Status"),
+        choices=[("", _("Any")), *Status.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    channel = forms.TypedChoiceField(
+        label=_("Channel"),
+        choices=[("", _("Any")), *Channel.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, sectors: Iterable[Sector], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sector_field = self.fields["sector"]
+        assert isinstance(sector_field, forms.ModelChoiceField)
+        sector_field.queryset = sectors  # type: ignore[assignment]
+
+    def filters(self) -> QueueFilters:
+        """The valid filters; a field with a bad value counts as empty."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        sector = data.get("sector")
+        return QueueFilters(
+            sector=sector.code if sector else "",
+            procedure=data.get("procedure") or "",
+            status=data.get("status"),
+            channel=data.get("channel"),
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+            query=data.get("q") or "",
+        )
+
+
+class ComponentFieldsMixin(forms.Form):
+    """One file input and one exemption select per paper, named file_<id> and exemption_<id>."""
+
+    def add_component_fields(self, items: Iterable[Component | DossierComponent]) -> None:
+        self.component_items = list(items)
+        for item in self.component_items:
+            self.fields[f"file_{item.pk}"] = forms.FileField(
+                label=item.name, required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
+            )
+            self.fields[f"exemption_{item.pk}"] = forms.ChoiceField(
+                label=_("No scan needed because"), choices=EXEMPTION_CHOICES, required=False
+            )
+
+    def component_rows(self) -> list[tuple[Component | DossierComponent, forms.BoundField, forms.BoundField]]:
+        return [
+            (item, self[f"file_{item.pk}"], self[f"exemption_{item.pk}"]) for item in self.component_items
+        ]
+
+    def check_component_files(self) -> None:
+        """Check every upload before anything is written, so a bad file names its row."""
+        for item in self.component_items:
+            upload = self.cleaned_data.get(f"file_{item.pk}")
+            if upload is None:
+                continue
+            try:
+                validation.check_upload(upload)
+            except ValidationError as error:
+                self.add_error(f"file_{item.pk}", error)
+            finally:
+                upload.seek(0)
+
+
+class IntakeForm(ComponentFieldsMixin):
+    """Everything the desk officer enters to receive one dossier, and the decision."""
+
+    receiving_unit = forms.ModelChoiceField(
+        label=_("Receiving desk"), queryset=Unit.objects.none(), empty_label=None
+    )
+    competent_unit = forms.ModelChoiceField(
+        label=_("Commune or ward that decides"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Needed when the dossier is received at a desk that is not the commune's own."),
+    )
+    channel = forms.TypedChoiceField(label=_("Channel"), choices=DESK_CHANNELS, coerce=int)
+    applicant_name = forms.CharField(label=_("Applicant's full name"), max_length=255)
+    applicant_id_number = forms.CharField(
+        label=_("Personal identification number"),
+        max_length=12,
+        required=False,
+        validators=[validate_id_number],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    applicant_birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    applicant_address = forms.CharField(label=_("Address"), max_length=500, required=False)
+    applicant_phone = forms.CharField(
+        label=_("Phone"), max_length=11, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    applicant_email = forms.EmailField(label=_("E-mail"), required=False)
+    owner_name = forms.CharField(
+        label=_("Dossier owner"), max_length=255, required=False, help_text=_("Leave empty if the applicant.")
+    )
+    owner_address = forms.CharField(label=_("Owner's address"), max_length=500, required=False)
+    missing = forms.CharField(
+        label=_("Missing papers (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For “Request a supplement”: list everything at once."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=TEXTAREA,
+        help_text=_("Required for a refusal; shown on the supplement request."),
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(
+        self, *args: Any, version: ProcedureVersion, desks: Iterable[Unit], decision: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.decision = decision
+        components = list(version.components.all())
+        required = [c.name for c in components if c.is_required]
+        self.fields["missing"].initial = "\n".join(required)
+        self.fields["submission_key"].initial = uuid.uuid4().hex
+        desk_field = self.fields["receiving_unit"]
+        assert isinstance(desk_field, forms.ModelChoiceField)
+        desk_field.queryset = desks  # type: ignore[assignment]
+        competent_field = self.fields["competent_unit"]
+        assert isinstance(competent_field, forms.ModelChoiceField)
+        if version.competent_unit_id is None and any(desk.level.code != "commune" for desk in desks):
+            competent_field.queryset = Unit.objects.active().filter(level__code="commune").order_by("name")
+        else:
+            del self.fields["competent_unit"]
+        self.add_component_fields(components)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        desk = data.get("receiving_unit")
+        if (
+            "competent_unit" in self.fields
+            and desk is not None
+            and desk.level.code != "commune"
+            and data.get("competent_unit") is None
+        ):
+            self.add_error("competent_unit", _("Choose the commune or ward that will decide this dossier."))
+        self.check_component_files()
+        if self.decision == DeskOutcome.ACCEPT:
+            for component in self.component_items:
+                if component.is_required and not (
+                    data.get(f"file_{component.pk}") or data.get(f"exemption_{component.pk}")
+                ):
+                    self.add_error(
+                        f"file_{component.pk}",
+                        _("Required: upload the scan, or choose why no scan is needed."),
+                    )
+        elif self.decision == DeskOutcome.SUPPLEMENT:
+            if not _lines(data.get("missing", "")):
+                self.add_error("missing", _("List every missing paper at once."))
+        elif self.decision == DeskOutcome.REFUSE:
+            if not data.get("reason", "").strip():
+                self.add_error("reason", _("Give the reasons for the refusal."))
+        else:
+            raise ValidationError(_("Choose exactly one outcome: accept, request a supplement or refuse."))
+        return data
+
+    def missing_list(self) -> list[str]:
+        return _lines(self.cleaned_data.get("missing", ""))
+
+
+class LookupForm(forms.Form):
+    """The number to look up in the population database."""
+
+    applicant_id_number = forms.CharField(max_length=12, validators=[validate_id_number])
+
+
+# --- Actions on a dossier ------------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """Every action form carries the state it was shown for, so a stale form changes nothing."""
+
+    expected_status = forms.IntegerField(widget=forms.HiddenInput)
+    expected_event = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, dossier: Dossier, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dossier = dossier
+        self.user = user
+
+    def plain_fields(self) -> list[forms.BoundField]:
+        """Visible fields except the per-paper inputs (rendered as the papers' checklist)."""
+        items = getattr(self, "component_items", [])
+        skip = {f"{prefix}_{item.pk}" for item in items for prefix in ("file", "exemption")}
+        return [field for field in self.visible_fields() if field.name not in skip]
+
+
+class PlainForm(ActionForm):
+    """An action with no fields of its own (forward, hand-over)."""
+
+
+class NoteForm(ActionForm):
+    note = forms.CharField(label=_("Note"), required=False, widget=TEXTAREA)
+
+
+class AppraisalForm(ActionForm):
+    note = forms.CharField(label=_("What the appraisal found"), widget=TEXTAREA)
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA)
+
+
+def _display_name(user: User) -> str:
+    return user.display_name
+
+
+class AssignForm(ActionForm):
+    to_user = forms.ModelChoiceField(label=_("Specialist"), queryset=User.objects.none(), required=False)
+    to_unit = forms.ModelChoiceField(label=_("Division"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        path = self.dossier.current_unit.path
+        user_field = self.fields["to_user"]
+        assert isinstance(user_field, forms.ModelChoiceField)
+        user_field.queryset = (
+            User.objects.filter(
+                memberships__unit__path__startswith=path,
+                memberships__role__in=[Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT],
+                memberships__ended_on__isnull=True,
+                is_active=True,
+            )
+            .distinct()
+            .order_by("full_name", "username")
+        )
+        user_field.label_from_instance = _display_name  # type: ignore[method-assign,assignment]
+        unit_field = self.fields["to_unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = (
+            Unit.objects.active().filter(path__startswith=path).exclude(pk=self.dossier.current_unit_id)
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("to_user") and not data.get("to_unit"):
+            raise ValidationError(_("Choose a specialist, a division, or both."))
+        return data
+
+
+class SupplementRequestForm(ActionForm):
+    missing = forms.CharField(
+        label=_("Missing papers (one per line)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA)
+
+    def missing_list(self) -> list[str]:
+        return _lines(self.cleaned_data["missing"])
+
+
+class ComponentsActionForm(ActionForm, ComponentFieldsMixin):
+    """Papers brought later: a scan or exemption for each paper not yet scanned."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_component_fields(
+            c for c in self.dossier.components.all() if c.document_id is None and not c.exemption
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.check_component_files()
+        return data
+
+
+class ConsultForm(ActionForm):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units to consult"),
+        queryset=Unit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    mode = forms.ChoiceField(label=_("How"), choices=Consultation.Mode.choices)
+    lead_unit = forms.ModelChoiceField(
+        label=_("Lead unit (all at once)"), queryset=Unit.objects.none(), required=False
+    )
+    content = forms.CharField(label=_("What is asked"), widget=TEXTAREA)
+    hours = forms.IntegerField(label=_("Working hours for each unit"), min_value=1, max_value=400, initial=8)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = (
+            Unit.objects.active()
+            .exclude(level__code="division")
+            .exclude(pk=self.dossier.current_unit_id)
+            .order_by("path")
+        )
+        for name in ("units", "lead_unit"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = units
+
+
+class AnswerForm(ActionForm):
+    consultation = forms.ModelChoiceField(
+        queryset=Consultation.objects.none(), widget=forms.HiddenInput, label=_("Consultation")
+    )
+    answer = forms.CharField(label=_("The unit's opinion"), widget=TEXTAREA)
+
+    def __init__(self, *args: Any, consultations: Iterable[Consultation] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["consultation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Consultation.objects.filter(
+            dossier=self.dossier, answered_at__isnull=True, started_at__isnull=False
+        )
+
+
+class TransferForm(ActionForm):
+    to_unit = forms.ModelChoiceField(label=_("Transfer to"), queryset=Unit.objects.none())
+    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Unit.objects.active()
+            .exclude(level__code="division")
+            .exclude(pk=self.dossier.competent_unit_id)
+            .order_by("path")
+        )
+
+
+class ExtendForm(ActionForm):
+    new_date = forms.DateField(
+        label=_("New appointment date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    new_time = forms.TimeField(
+        label=_("Time"), initial=dt.time(16, 30), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    reason = forms.CharField(label=_("Reason for the delay"), widget=TEXTAREA)
+
+    def new_due_at(self) -> dt.datetime:
+        moment = dt.datetime.combine(self.cleaned_data["new_date"], self.cleaned_data["new_time"])
+        return timezone.make_aware(moment)
+
+
+class AttachResultForm(ActionForm):
+    file = forms.FileField(
+        label=_("Result (PDF)"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"})
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        checked = validation.check_upload(upload)
+        upload.seek(0)
+        if checked.mime_type != validation.PDF:
+            raise ValidationError(_("The result must be a PDF file."))
+        return upload
+
+
+class ReturnResultForm(ActionForm):
+    method = forms.ChoiceField(
+        label=_("How the result is returned"), choices=Dossier.ReturnMethod.choices, widget=forms.RadioSelect
+    )
+    carrier = forms.CharField(label=_("Postal carrier"), required=False, max_length=100)
+    tracking = forms.CharField(label=_("Tracking number"), required=False, max_length=100)
+
+
+class FeeForm(ActionForm):
+    method = forms.ChoiceField(label=_("Payment method"), choices=PAYMENT_METHODS)

@@ -1,0 +1,122 @@
+"""Reads for the officer's workspace: the queues of dossiers (statistics live in statistics.py)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from egov.accounts.models import User
+from egov.core.text import search_terms
+from egov.dossiers.models import Dossier, Status
+from egov.dossiers.permissions import dossiers_visible_to
+from egov.organization.calendar import WorkingCalendar
+from egov.organization.models import Membership, Role
+from egov.procedures.models import ProcessStep
+
+MINE = "mine"
+UNIT = "unit"
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+DONE = "done"
+TABS = (MINE, UNIT, DUE_SOON, OVERDUE, DONE)
+
+# The legal clock runs in these statuses (paused while a supplement is awaited, stopped at the result).
+CLOCK_RUNNING = (Status.RECEIVED, Status.PROCESSING, Status.PAYMENT_REQUESTED)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the officer narrowed the queue to; empty values mean "any"."""
+
+    sector: str = ""
+    procedure: str = ""
+    status: int | None = None
+    channel: int | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    query: str = ""
+
+
+def queue_for(
+    user: User,
+    tab: str,
+    filters: QueueFilters,
+    *,
+    calendar: WorkingCalendar,
+    now: dt.datetime | None = None,
+) -> QuerySet[Dossier]:
+    """The dossiers of one queue tab, filtered, with what the queue table shows (one query)."""
+    now = now or timezone.now()
+    dossiers = dossiers_visible_to(user)
+    if tab == MINE:
+        dossiers = dossiers.filter(closed_at__isnull=True).filter(_my_work(user))
+    elif tab == DUE_SOON:
+        soon = calendar.add_working_days(now, 1)
+        dossiers = dossiers.filter(status__in=CLOCK_RUNNING, due_at__gt=now, due_at__lte=soon)
+    elif tab == OVERDUE:
+        dossiers = dossiers.filter(status__in=CLOCK_RUNNING, due_at__lte=now)
+    elif tab == DONE:
+        dossiers = dossiers.filter(Q(closed_at__isnull=False) | Q(status=Status.RESOLVED))
+    else:
+        dossiers = dossiers.filter(closed_at__isnull=True)
+    dossiers = _filtered(dossiers, filters)
+    step_name = ProcessStep.objects.filter(
+        version=OuterRef("procedure_version"), position=OuterRef("current_step")
+    ).values("name")[:1]
+    dossiers = dossiers.select_related("procedure", "procedure_version", "current_unit").annotate(
+        step_name=Subquery(step_name)
+    )
+    if tab == DONE:
+        return dossiers.order_by(F("closed_at").desc(nulls_first=True), "-pk")
+    return dossiers.order_by(F("due_at").asc(nulls_last=True), "pk")
+
+
+def _my_work(user: User) -> Q:
+    """Assigned to me, at a step whose role I hold where the dossier is, or a result to hand over."""
+    condition = Q(assignee=user)
+    memberships = list(
+        Membership.objects.current().filter(user=user).select_related("unit").only("role", "unit__path")
+    )
+    for membership in memberships:
+        where = Q(current_unit__path__startswith=membership.unit.path)
+        if membership.role == Role.ADMINISTRATOR:
+            continue
+        step_role = Exists(
+            ProcessStep.objects.filter(
+                version=OuterRef("procedure_version"),
+                position=OuterRef("current_step"),
+                role=membership.role,
+            )
+        )
+        condition |= where & step_role & ~Q(status=Status.RESOLVED)
+        if membership.role == Role.DESK_OFFICER:
+            # Results ready to hand over at the desk that received the dossier.
+            condition |= Q(status=Status.RESOLVED, receiving_unit__path__startswith=membership.unit.path)
+    return condition
+
+
+def _filtered(dossiers: QuerySet[Dossier], filters: QueueFilters) -> QuerySet[Dossier]:
+    if filters.sector:
+        dossiers = dossiers.filter(procedure_version__sector__code=filters.sector)
+    if filters.procedure:
+        dossiers = dossiers.filter(procedure__code=filters.procedure.strip())
+    if filters.status is not None:
+        dossiers = dossiers.filter(status=filters.status)
+    if filters.channel is not None:
+        dossiers = dossiers.filter(channel=filters.channel)
+    zone = timezone.get_current_timezone()
+    if filters.received_from:
+        start = dt.datetime.combine(filters.received_from, dt.time.min, tzinfo=zone)
+        dossiers = dossiers.filter(received_at__gte=start)
+    if filters.received_to:
+        end = dt.datetime.combine(filters.received_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        dossiers = dossiers.filter(received_at__lt=end)
+    query = filters.query.strip()
+    if query:
+        # An exact code, or every word of the applicant's or owner's name, accents ignored.
+        words = Q()
+        for term in search_terms(query):
+            words &= Q(search_text__contains=term)
+        dossiers = dossiers.filter(Q(code__iexact=query) | words)
+    return dossiers

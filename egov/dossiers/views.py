@@ -1,0 +1,926 @@
+"""The officer's workspace: queues, desk intake, a dossier's page and its actions.
+
+Views are thin: parse the request, find the dossier through permissions, call one service, render.
+Every page works without JavaScript; HTMX only swaps parts of the page.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from egov.accounts.http import AuthenticatedRequest
+from egov.accounts.models import User
+from egov.core import audit
+from egov.documents import services as document_services
+from egov.documents.models import Document
+from egov.documents.services import create_document
+from egov.dossiers import deadlines, forms, queries, services
+from egov.dossiers.models import Consultation, Dossier, DossierComponent, Status
+from egov.dossiers.permissions import get_dossier_for_user
+from egov.integrations.errors import IntegrationError, IntegrationUnavailable
+from egov.integrations.population import CitizenRecord, lookup_citizen
+from egov.organization.calendar import WorkingCalendar, get_calendar
+from egov.organization.models import Membership, Role, Unit
+from egov.organization.permissions import units_where
+from egov.procedures.models import ProcedureVersion, ProcessStep, Sector
+from egov.procedures.queries import search_procedures, sectors_in_force
+
+PAGE_SIZE = 25
+PROCEDURE_RESULTS = 30
+LOOKED_UP = "dossiers.population_ids"  # session: numbers found in the population database
+LOOKUP_PURPOSE = "tiếp nhận hồ sơ"
+TAB_LABELS = {
+    queries.MINE: gettext_lazy("My work"),
+    queries.UNIT: gettext_lazy("My units"),
+    queries.DUE_SOON: gettext_lazy("Due soon"),
+    queries.OVERDUE: gettext_lazy("Overdue"),
+    queries.DONE: gettext_lazy("Finished"),
+}
+EVENT_LABELS = {
+    "registered": gettext_lazy("Registered"),
+    "received": gettext_lazy("Received, appointment given"),
+    "supplement_requested_at_desk": gettext_lazy("Supplement requested at the desk"),
+    "refused_at_desk": gettext_lazy("Refused at the desk"),
+    "forwarded": gettext_lazy("Forwarded"),
+    "step_started": gettext_lazy("Step started"),
+    "assigned": gettext_lazy("Assigned"),
+    "assigned_unit": gettext_lazy("Handed to a division"),
+    "appraised": gettext_lazy("Appraised"),
+    "step_completed": gettext_lazy("Step completed"),
+    "sent_back": gettext_lazy("Sent back"),
+    "transferred": gettext_lazy("Transferred"),
+    "consultation_requested": gettext_lazy("Units consulted"),
+    "consultation_answered": gettext_lazy("Consultation answered"),
+    "supplement_requested": gettext_lazy("Supplement requested"),
+    "supplement_received": gettext_lazy("Supplement received"),
+    "extended": gettext_lazy("Appointment extended"),
+    "withdrawn": gettext_lazy("Withdrawn"),
+    "resolved": gettext_lazy("Processed"),
+    "result_attached": gettext_lazy("Result attached"),
+    "returned": gettext_lazy("Result returned"),
+    "fee_paid": gettext_lazy("Fee paid"),
+}
+# Forms of TT 03/2025 Phụ lục I, printed by egov.dossiers.printing when it is installed.
+PRINT_FORMS = {
+    "01": gettext_lazy("Receipt and appointment (form 01)"),
+    "02": gettext_lazy("Supplement request (form 02)"),
+    "03": gettext_lazy("Refusal (form 03)"),
+    "04": gettext_lazy("Apology and new appointment (form 04)"),
+    "05": gettext_lazy("Stop notice (form 05)"),
+    "06": gettext_lazy("Control slip (form 06)"),
+}
+
+
+def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Logged-in staff only: citizens have their own pages on the portal."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_citizen:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- Queues ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clock:
+    """An appointment shown with a colour and, for those who cannot see colour, a word."""
+
+    state: str  # ok | soon | late | paused | done
+    label: str
+    detail: str
+
+
+def _clock(calendar: WorkingCalendar, dossier: Dossier, due: dt.datetime | None, now: dt.datetime) -> Clock:
+    if dossier.closed_at is not None or dossier.status == Status.RESOLVED:
+        return Clock("done", _("Finished"), "")
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        return Clock("paused", _("Paused"), _("waiting for the applicant"))
+    reading = deadlines.read_clock(calendar, due, now)
+    if reading.working_minutes_left is None:
+        return Clock("paused", _("No appointment"), "")
+    left = _working_time(abs(reading.working_minutes_left))
+    if reading.is_overdue:
+        return Clock("late", _("Overdue"), _("late by %(time)s") % {"time": left})
+    if reading.is_due_soon:
+        return Clock("soon", _("Due soon"), _("%(time)s left") % {"time": left})
+    return Clock("ok", _("In time"), _("%(time)s left") % {"time": left})
+
+
+def _working_time(minutes: int) -> str:
+    if minutes < 480:
+        return _("%(hours)s working hours") % {"hours": f"{minutes / 60:.1f}".rstrip("0").rstrip(".")}
+    return _("%(days)s working days") % {
+        "days": f"{deadlines.working_days(minutes):.2f}".rstrip("0").rstrip(".")
+    }
+
+
+@staff_view
+@require_http_methods(["GET"])
+def queue(request: AuthenticatedRequest) -> HttpResponse:
+    """The officer's queues: my work, my units, due soon, overdue, finished; with filters."""
+    tab = request.GET.get("tab", queries.MINE)
+    if tab not in queries.TABS:
+        tab = queries.MINE
+    filter_form = forms.QueueFilterForm(request.GET, sectors=_sectors())
+    calendar = get_calendar()
+    now = timezone.now()
+    dossiers = queries.queue_for(request.user, tab, filter_form.filters(), calendar=calendar, now=now)
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    # Page numbers without a COUNT: one row more than a page tells whether a next page exists.
+    rows = list(dossiers[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    for dossier in rows:
+        dossier.clock = _clock(calendar, dossier, dossier.due_at, now)  # type: ignore[attr-defined]
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("tab", None)
+    filter_query = params.urlencode()
+    context = {
+        "tab": tab,
+        "tabs": [(key, TAB_LABELS[key]) for key in queries.TABS],
+        "filter_form": filter_form,
+        "filter_query": filter_query,
+        "rows": rows,
+        "page": page,
+        "has_next": has_next,
+        "can_receive": units_where(request.user, Role.DESK_OFFICER).filter(receives_dossiers=True).exists(),
+    }
+    template = "dossiers/_queue_table.html" if request.htmx else "dossiers/queue.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _sectors() -> QuerySet[Sector]:
+    return sectors_in_force()
+
+
+# --- Desk intake ----------------------------------------------------------------------------------
+
+
+def _desks(user: User) -> QuerySet[Unit]:
+    """One-stop desks where the user receives dossiers."""
+    return (
+        units_where(user, Role.DESK_OFFICER)
+        .filter(receives_dossiers=True, dissolved_on__isnull=True)
+        .select_related("level")
+        .order_by("path")
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def intake(request: AuthenticatedRequest) -> HttpResponse:
+    """Receive a dossier at the desk: choose the procedure, then one form and one decision."""
+    desks = _desks(request.user)
+    if not desks.exists():
+        raise PermissionDenied
+    code = request.GET.get("thu_tuc", "").strip()
+    if not code:
+        query = request.GET.get("q", "")[:200]
+        versions = list(search_procedures(query)[:PROCEDURE_RESULTS]) if query else []
+        return render(request, "dossiers/intake_choose.html", {"query": query, "versions": versions})
+    version = _version(code)
+    decision = request.POST.get("do", "")
+    if request.method == "POST" and decision == "lookup":
+        return _lookup(request, version, desks)
+    form = forms.IntakeForm(
+        request.POST or None, request.FILES or None, version=version, desks=desks, decision=decision
+    )
+    if request.method == "POST" and form.is_valid():
+        existing = Dossier.objects.filter(submission_key=form.cleaned_data["submission_key"]).first()
+        if existing is not None:  # a second click of the same form
+            return redirect(existing)
+        try:
+            dossier = _register(request, form)
+        except _Duplicate as duplicate:
+            return redirect(duplicate.dossier)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _intake_message(dossier))
+            return redirect(dossier)
+    return render(request, "dossiers/intake_form.html", _intake_context(version, form))
+
+
+def _version(code: str) -> ProcedureVersion:
+    version = (
+        ProcedureVersion.objects.in_force()
+        .filter(procedure__code=code)
+        .select_related("procedure", "sector", "competent_unit")
+        .prefetch_related("components", "fees")
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+def _intake_context(version: ProcedureVersion, form: forms.IntakeForm, **extra: Any) -> dict[str, Any]:
+    return {"version": version, "form": form, "fee": sum(f.amount for f in version.fees.all()), **extra}
+
+
+def _register(request: AuthenticatedRequest, form: forms.IntakeForm) -> Dossier:
+    data = form.cleaned_data
+    desk: Unit = data["receiving_unit"]
+    id_number = data["applicant_id_number"]
+    applicant = services.Applicant(
+        name=data["applicant_name"],
+        id_number=id_number,
+        birth_date=data["applicant_birth_date"],
+        address=data["applicant_address"],
+        phone=data["applicant_phone"],
+        email=data["applicant_email"],
+        owner_name=data["owner_name"],
+        owner_address=data["owner_address"],
+        from_population_db=bool(id_number) and id_number in request.session.get(LOOKED_UP, []),
+    )
+    outcome = services.DeskOutcome(form.decision, reason=data["reason"], missing=form.missing_list())
+    with _uploads_removed_on_failure() as created, transaction.atomic():
+        components = _component_inputs(form, desk, request.user, created, only_given_optional=True)
+        dossier = services.register_at_desk(
+            version=form.version,
+            receiving_unit=desk,
+            applicant=applicant,
+            components=components,
+            outcome=outcome,
+            received_by=request.user,
+            channel=data["channel"],
+            competent_unit=data.get("competent_unit"),
+            submission_key=data["submission_key"],
+        )
+        if created and not DossierComponent.objects.filter(dossier=dossier, document__in=created).exists():
+            # Another click of the same form won the race: keep its dossier, drop our uploads.
+            raise _Duplicate(dossier)
+    return dossier
+
+
+class _Duplicate(Exception):  # noqa: N818 — control flow, not an error
+    def __init__(self, dossier: Dossier) -> None:
+        super().__init__(dossier.code)
+        self.dossier = dossier
+
+
+def _intake_message(dossier: Dossier) -> str:
+    if dossier.status == Status.RECEIVED:
+        due = timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else ""
+        return _("Dossier %(code)s was received. Appointment: %(due)s. Print the receipt below.") % {
+            "code": dossier.code,
+            "due": due,
+        }
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        return _("Dossier %(code)s was registered; print the supplement request for the applicant.") % {
+            "code": dossier.code
+        }
+    return _("Dossier %(code)s was refused; print the refusal for the applicant.") % {"code": dossier.code}
+
+
+def _component_inputs(
+    form: forms.ComponentFieldsMixin,
+    unit: Unit,
+    user: User,
+    created: list[Document],
+    *,
+    only_given_optional: bool = False,
+) -> list[services.ComponentInput]:
+    """Store each uploaded scan as a document of the unit; pair it with its paper."""
+    inputs = []
+    for item in form.component_items:
+        upload = form.cleaned_data.get(f"file_{item.pk}")
+        exemption = form.cleaned_data.get(f"exemption_{item.pk}") or ""
+        if not (upload or exemption or item.is_required) and only_given_optional:
+            continue
+        document = None
+        if upload:
+            document = create_document(title=item.name[:500], unit=unit, file=upload, uploaded_by=user)
+            created.append(document)
+        catalogue = item if not isinstance(item, DossierComponent) else item.catalogue_component
+        inputs.append(
+            services.ComponentInput(
+                catalogue_component=catalogue,
+                document=document,
+                name=item.name,
+                exemption="" if document else exemption,
+            )
+        )
+    return inputs
+
+
+@contextmanager
+def _uploads_removed_on_failure() -> Iterator[list[Document]]:
+    """Yield a list for the documents created; if the block fails, their stored files go too."""
+    created: list[Document] = []
+    with document_services.atomic_with_files():
+        yield created
+
+
+def _lookup(request: AuthenticatedRequest, version: ProcedureVersion, desks: QuerySet[Unit]) -> HttpResponse:
+    """Ask the population database about the applicant and show its 20 facts for checking."""
+    lookup_form = forms.LookupForm(request.POST)
+    record: CitizenRecord | None = None
+    error = ""
+    if not lookup_form.is_valid():
+        error = " ".join(
+            str(e) for e in lookup_form.errors.get("applicant_id_number", [_("Enter the number.")])
+        )
+    else:
+        number = lookup_form.cleaned_data["applicant_id_number"]
+        try:
+            record = lookup_citizen(number, requested_by=request.user.get_username(), purpose=LOOKUP_PURPOSE)
+        except ValidationError as invalid:
+            error = " ".join(invalid.messages)
+        except IntegrationUnavailable:
+            error = _(
+                "The population database cannot be reached now. Enter the data from the applicant's "
+                "papers, or try again later."
+            )
+        except IntegrationError:
+            error = _("The population database did not give a usable answer. Enter the data by hand.")
+        else:
+            if record is None:
+                error = _("The population database has no person with this number.")
+            else:
+                found = [n for n in request.session.get(LOOKED_UP, []) if n != number][-9:]
+                request.session[LOOKED_UP] = [*found, number]
+    panel = {"record": record, "rows": record.rows() if record else [], "lookup_error": error}
+    prefill = _prefill(record)
+    if request.htmx:  # type: ignore[attr-defined]
+        # The panel, and the prefilled inputs swapped in place out of band.
+        form = forms.IntakeForm(initial=prefill, version=version, desks=desks)
+        widgets = [form[name].as_widget(attrs={"hx-swap-oob": "true"}) for name in prefill]
+        return render(request, "dossiers/_population.html", {**panel, "oob_widgets": widgets})
+    initial = {
+        key: value for key, value in request.POST.dict().items() if not key.startswith(("file_", "do"))
+    }
+    form = forms.IntakeForm(initial={**initial, **prefill}, version=version, desks=desks)
+    return render(request, "dossiers/intake_form.html", _intake_context(version, form, **panel))
+
+
+def _prefill(record: CitizenRecord | None) -> dict[str, str]:
+    if record is None:
+        return {}
+    values = {
+        "applicant_name": record.full_name,
+        "applicant_birth_date": record.date_of_birth.isoformat(),
+        "applicant_address": record.current_residence or record.permanent_residence,
+        "applicant_phone": record.contact.phone,
+        "applicant_email": record.contact.email,
+    }
+    return {name: value for name, value in values.items() if value}
+
+
+# --- A dossier ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One thing an officer may do to a dossier: its form, when it is offered, and the service."""
+
+    label: Any
+    form: type[forms.ActionForm]
+    offered: Callable[["_Powers"], bool]
+    run: Callable[[Any, Dossier, User, list[Document]], str]
+    multipart: bool = False
+    danger: bool = False
+
+
+class _Powers:
+    """What the user may do here, read with two queries (the services check again for real)."""
+
+    def __init__(self, user: User, dossier: Dossier, step: ProcessStep | None) -> None:
+        self.user, self.dossier, self.step = user, dossier, step
+        self.here = self._roles(dossier.current_unit)
+        self.desk = self._roles(dossier.receiving_unit)
+
+    def _roles(self, unit: Unit) -> set[str]:
+        roles = set(
+            Membership.objects.current()
+            .filter(user=self.user, unit_id__in=unit.ancestor_ids())
+            .values_list("role", flat=True)
+        )
+        return set(Role.values) if Role.ADMINISTRATOR in roles else roles
+
+    def act_as(self, *roles: Role) -> bool:
+        if self.dossier.assignee_id == self.user.pk and Role.SPECIALIST in roles:
+            return True
+        return bool(self.here & set(roles))
+
+    @property
+    def receives(self) -> bool:
+        return Role.DESK_OFFICER in self.desk
+
+    def status(self, *statuses: Status) -> bool:
+        return self.dossier.status in statuses
+
+    @property
+    def step_holder(self) -> bool:
+        return self.step is not None and self.act_as(Role(self.step.role))
+
+
+PROCESSORS = (Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT, Role.LEADER)
+
+
+def _run_forward(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    services.forward_dossier(dossier, by=user)
+    return _("The dossier was forwarded to %(unit)s.") % {"unit": dossier.current_unit.name}
+
+
+def _run_accept(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    inputs = _component_inputs(form, dossier.receiving_unit, user, created)
+    services.accept_after_supplement(
+        dossier, by=user, components=[i for i in inputs if i.document or i.exemption]
+    )
+    return _("The dossier was received.")
+
+
+def _run_assign(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    data = form.cleaned_data
+    services.assign_dossier(dossier, by=user, to_user=data["to_user"], to_unit=data["to_unit"])
+    return _("The dossier was assigned.")
+
+
+def _run_appraise(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    services.record_appraisal(dossier, by=user, note=form.cleaned_data["note"])
+    return _("The appraisal was recorded.")
+
+
+def _run_complete(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    services.complete_step(dossier, by=user, note=form.cleaned_data["note"])
+    if dossier.status == Status.RESOLVED:
+        return _("Processing is complete; the result goes back to the desk.")
+    return _("The step was completed; the dossier moved to the next step.")
+
+
+def _run_send_back(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    services.send_back(dossier, by=user, reason=form.cleaned_data["reason"])
+    return _("The dossier was sent back to the previous step.")
+
+
+def _run_request_supplement(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    services.request_supplement(
+        dossier, by=user, missing=form.missing_list(), reason=form.cleaned_data["reason"]
+    )
+    return _("The supplement was requested; the clock is paused.")
+
+
+def _run_receive_supplement(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    inputs = _component_inputs(form, dossier.receiving_unit, user, created)
+    services.receive_supplement(dossier, by=user, components=[i for i in inputs if i.document or i.exemption])
+    return _("The supplement was received; the time limit starts again.")
+
+
+def _run_consult(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    data = form.cleaned_data
+    services.consult_units(
+        dossier,
+        by=user,
+        units=list(data["units"]),
+        content=data["content"],
+        mode=data["mode"],
+        lead_unit=data["lead_unit"],
+        hours_each=data["hours"],
+    )
+    return _("The units were consulted.")
+
+
+def _run_answer(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    consultation: Consultation = form.cleaned_data["consultation"]
+    consultation.dossier = dossier
+    services.answer_consultation(consultation, by=user, answer=form.cleaned_data["answer"])
+    return _("The opinion was sent.")
+
+
+def _run_transfer(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    data = form.cleaned_data
+    services.transfer_dossier(dossier, by=user, to_unit=data["to_unit"], reason=data["reason"])
+    return _("The dossier was transferred to %(unit)s.") % {"unit": data["to_unit"].name}
+
+
+def _run_extend(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    services.extend_deadline(
+        dossier, by=user, new_due_at=form.new_due_at(), reason=form.cleaned_data["reason"]
+    )
+    return _("The new appointment was set and the applicant is told.")
+
+
+def _run_refuse(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    services.refuse_after_appraisal(dossier, by=user, reason=form.cleaned_data["reason"])
+    return _("The refusal is the result; it goes back to the desk.")
+
+
+def _run_attach(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    document = create_document(
+        title=_("Result of dossier %(code)s") % {"code": dossier.code},
+        unit=dossier.current_unit,
+        file=form.cleaned_data["file"],
+        uploaded_by=user,
+    )
+    created.append(document)
+    services.attach_result(dossier, by=user, document=document)
+    return _("The result was attached.")
+
+
+def _run_return(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    data = form.cleaned_data
+    services.return_result(
+        dossier, by=user, method=data["method"], carrier=data["carrier"], tracking=data["tracking"]
+    )
+    return _("The result was returned; the dossier is closed.")
+
+
+def _run_fee(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    services.record_fee_payment(dossier, by=user, method=form.cleaned_data["method"])
+    return _("The payment was recorded.")
+
+
+def _run_withdraw(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    services.withdraw_dossier(dossier, by=user, reason=form.cleaned_data["reason"])
+    return _("Processing was stopped at the applicant's request.")
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    "forward": ActionSpec(
+        gettext_lazy("Forward for processing"),
+        forms.PlainForm,
+        lambda p: p.status(Status.RECEIVED) and p.receives,
+        _run_forward,
+    ),
+    "accept": ActionSpec(
+        gettext_lazy("Receive now (papers supplied)"),
+        forms.ComponentsActionForm,
+        lambda p: p.status(Status.SUPPLEMENT_REQUESTED) and p.dossier.received_at is None and p.receives,
+        _run_accept,
+        multipart=True,
+    ),
+    "assign": ActionSpec(
+        gettext_lazy("Assign"),
+        forms.AssignForm,
+        lambda p: p.status(Status.PROCESSING) and p.act_as(Role.LEADER, Role.HEAD_OF_DEPARTMENT, Role.CLERK),
+        _run_assign,
+    ),
+    "appraise": ActionSpec(
+        gettext_lazy("Record the appraisal"),
+        forms.AppraisalForm,
+        lambda p: p.status(Status.PROCESSING) and p.act_as(*PROCESSORS),
+        _run_appraise,
+    ),
+    "complete": ActionSpec(
+        gettext_lazy("Complete this step"),
+        forms.NoteForm,
+        lambda p: p.status(Status.PROCESSING) and p.step_holder,
+        _run_complete,
+    ),
+    "send_back": ActionSpec(
+        gettext_lazy("Send back to the previous step"),
+        forms.ReasonForm,
+        lambda p: p.status(Status.PROCESSING) and p.step_holder and p.dossier.current_step > 2,
+        _run_send_back,
+    ),
+    "request_supplement": ActionSpec(
+        gettext_lazy("Request a supplement"),
+        forms.SupplementRequestForm,
+        lambda p: p.status(Status.PROCESSING) and p.act_as(*PROCESSORS),
+        _run_request_supplement,
+    ),
+    "receive_supplement": ActionSpec(
+        gettext_lazy("Receive the supplement"),
+        forms.ComponentsActionForm,
+        lambda p: (
+            p.status(Status.SUPPLEMENT_REQUESTED)
+            and p.dossier.received_at is not None
+            and (p.receives or p.act_as(Role.SPECIALIST))
+        ),
+        _run_receive_supplement,
+        multipart=True,
+    ),
+    "consult": ActionSpec(
+        gettext_lazy("Consult other units"),
+        forms.ConsultForm,
+        lambda p: p.status(Status.PROCESSING) and p.act_as(*PROCESSORS),
+        _run_consult,
+    ),
+    "transfer": ActionSpec(
+        gettext_lazy("Transfer to another authority"),
+        forms.TransferForm,
+        lambda p: (
+            p.status(Status.RECEIVED, Status.PROCESSING)
+            and p.act_as(Role.LEADER, Role.HEAD_OF_DEPARTMENT, Role.DESK_OFFICER)
+        ),
+        _run_transfer,
+    ),
+    "extend": ActionSpec(
+        gettext_lazy("Apologise and set a new appointment"),
+        forms.ExtendForm,
+        lambda p: (
+            p.status(Status.RECEIVED, Status.PROCESSING)
+            and p.dossier.extension_count == 0
+            and p.act_as(Role.LEADER, Role.HEAD_OF_DEPARTMENT)
+        ),
+        _run_extend,
+    ),
+    "refuse": ActionSpec(
+        gettext_lazy("Refuse (not eligible)"),
+        forms.ReasonForm,
+        lambda p: p.status(Status.PROCESSING) and p.act_as(Role.LEADER),
+        _run_refuse,
+        danger=True,
+    ),
+    "attach_result": ActionSpec(
+        gettext_lazy("Attach the result"),
+        forms.AttachResultForm,
+        lambda p: (
+            p.status(Status.PROCESSING, Status.RESOLVED)
+            and p.act_as(Role.SPECIALIST, Role.LEADER, Role.CLERK)
+        ),
+        _run_attach,
+        multipart=True,
+    ),
+    "return_result": ActionSpec(
+        gettext_lazy("Return the result"),
+        forms.ReturnResultForm,
+        lambda p: p.status(Status.RESOLVED) and p.receives,
+        _run_return,
+    ),
+    "pay_fee": ActionSpec(
+        gettext_lazy("Record the fee payment"),
+        forms.FeeForm,
+        lambda p: (
+            p.dossier.fee_amount > 0
+            and p.dossier.fee_paid_at is None
+            and p.dossier.closed_at is None
+            and p.receives
+        ),
+        _run_fee,
+    ),
+    "withdraw": ActionSpec(
+        gettext_lazy("Stop at the applicant's request"),
+        forms.ReasonForm,
+        lambda p: p.status(Status.REGISTERED, *services.OPEN_BEFORE_RESULT) and p.receives,
+        _run_withdraw,
+        danger=True,
+    ),
+    "answer": ActionSpec(
+        gettext_lazy("Send the opinion"),
+        forms.AnswerForm,
+        lambda p: False,  # offered per consultation, on the consultations panel
+        _run_answer,
+    ),
+}
+
+
+@staff_view
+@require_http_methods(["GET"])
+def detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """One dossier on one screen: applicant, papers, timeline, deadlines and what I may do."""
+    dossier = get_dossier_for_user(request.user, code)
+    audit.record(actor=request.user, action="dossier.viewed", target=dossier, unit_id=dossier.current_unit_id)
+    return render(request, "dossiers/detail.html", _detail_context(request.user, dossier))
+
+
+@staff_view
+@require_http_methods(["GET"])
+def dossier_file(request: AuthenticatedRequest, code: str, document_id: int) -> FileResponse:
+    """A paper or the result of a dossier, for anyone who may see the dossier.
+
+    Documents are owned by the unit that scanned them; staff of the competent unit and consulted
+    units reach them through the dossier, never directly.
+    """
+    dossier = get_dossier_for_user(request.user, code)
+    linked = DossierComponent.objects.filter(dossier=dossier, document_id=document_id).exists()
+    if not (linked or dossier.result_document_id == document_id):
+        raise Http404
+    document = Document.objects.select_related("current_version").get(pk=document_id)
+    version = document.current_version
+    if version is None:
+        raise Http404
+    document_services.record_download(version, user=request.user)
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.original_filename,
+        content_type=version.mime_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _detail_context(
+    user: User, dossier: Dossier, failed: tuple[str, forms.ActionForm] | None = None
+) -> dict[str, Any]:
+    steps = list(dossier.procedure_version.steps.order_by("position"))
+    step = steps[dossier.current_step - 1] if 0 < dossier.current_step <= len(steps) else None
+    events = list(
+        dossier.events.select_related("actor", "from_unit", "to_unit", "to_user").order_by("at", "pk")
+    )
+    for event in events:
+        event.label = EVENT_LABELS.get(event.kind, event.kind)  # type: ignore[attr-defined]
+    last_event = max((event.pk for event in events), default=None)
+    expected = {"expected_status": dossier.status, "expected_event": last_event}
+    powers = _Powers(user, dossier, step)
+    actions = []
+    for name, spec in ACTIONS.items():
+        if not spec.offered(powers):
+            continue
+        if failed is not None and failed[0] == name:
+            form = failed[1]
+        else:
+            form = spec.form(initial=expected, dossier=dossier, user=user)
+        actions.append(
+            {
+                "name": name,
+                "spec": spec,
+                "form": form,
+                "url": reverse("dossiers:act", args=[dossier.code, name]),
+            }
+        )
+    consultations = list(dossier.consultations.select_related("unit", "answered_by", "requested_by"))
+    for consultation in consultations:
+        consultation.answer_form = None  # type: ignore[attr-defined]
+        if consultation.answered_at is None and consultation.started_at is not None:
+            if (
+                failed is not None
+                and failed[0] == "answer"
+                and failed[1].data.get("consultation") == str(consultation.pk)
+            ):
+                consultation.answer_form = failed[1]  # type: ignore[attr-defined]
+            elif (
+                Membership.objects.current()
+                .filter(
+                    user=user,
+                    unit_id__in=consultation.unit.ancestor_ids(),
+                    role__in=[*PROCESSORS, Role.ADMINISTRATOR],
+                )
+                .exists()
+            ):
+                consultation.answer_form = forms.AnswerForm(  # type: ignore[attr-defined]
+                    initial={**expected, "consultation": consultation.pk}, dossier=dossier, user=user
+                )
+    calendar = get_calendar()
+    now = timezone.now()
+    components = list(dossier.components.select_related("document", "document__current_version"))
+    return {
+        "dossier": dossier,
+        "step": step,
+        "steps": steps,
+        "events": events,
+        "components": components,
+        "consultations": consultations,
+        "notifications": list(dossier.notifications.order_by("created_at", "pk")),
+        "clock": _clock(calendar, dossier, dossier.due_at, now),
+        "step_clock": (
+            _clock(calendar, dossier, dossier.current_step_due_at, now)
+            if step and dossier.status == Status.PROCESSING
+            else None
+        ),
+        "forward_clock": (
+            _clock(calendar, dossier, dossier.forward_due_at, now)
+            if dossier.status == Status.RECEIVED and dossier.forwarded_at is None
+            else None
+        ),
+        "working_left": _working_left(calendar, dossier, now),
+        "actions": actions,
+        "print_links": _print_links(dossier, events),
+        "exemptions": forms.EXEMPTION_LABELS,
+        "fee_methods": dict(forms.PAYMENT_METHODS),
+    }
+
+
+def _working_left(calendar: WorkingCalendar, dossier: Dossier, now: dt.datetime) -> str:
+    if dossier.due_at is None or dossier.closed_at is not None or dossier.status == Status.RESOLVED:
+        return ""
+    reading = deadlines.read_clock(calendar, dossier.due_at, now)
+    if reading.working_minutes_left is None:
+        return ""
+    return _working_time(abs(reading.working_minutes_left))
+
+
+def _print_links(dossier: Dossier, events: list[Any]) -> list[tuple[str, Any]]:
+    """Links to the printable forms that apply, when the printing module provides them."""
+    kinds = {event.kind for event in events}
+    wanted = []
+    if dossier.received_at is not None:
+        wanted.append("01")
+    if kinds & {"supplement_requested", "supplement_requested_at_desk"}:
+        wanted.append("02")
+    if "refused_at_desk" in kinds or dossier.outcome == Dossier.ResultOutcome.REFUSED:
+        wanted.append("03")
+    if "extended" in kinds:
+        wanted.append("04")
+    if "withdrawn" in kinds:
+        wanted.append("05")
+    if dossier.received_at is not None:
+        wanted.append("06")
+    links = []
+    for number in wanted:
+        try:
+            links.append((reverse("dossiers:print", args=[dossier.code, number]), PRINT_FORMS[number]))
+        except NoReverseMatch:
+            return []
+    return links
+
+
+class _Stale(Exception):  # noqa: N818 — control flow
+    pass
+
+
+class _Invalid(Exception):  # noqa: N818 — control flow
+    def __init__(self, form: forms.ActionForm) -> None:
+        super().__init__("invalid form")
+        self.form = form
+
+
+@staff_view
+@require_POST
+def act(request: AuthenticatedRequest, code: str, action: str) -> HttpResponse:
+    """Do one action on a dossier; a form shown for an older state of the dossier changes nothing."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    form: forms.ActionForm | None = None
+    try:
+        with _uploads_removed_on_failure() as created, transaction.atomic():
+            dossier = get_dossier_for_user(request.user, code, for_update=True)
+            if _is_stale(request, dossier):
+                raise _Stale
+            form = spec.form(request.POST, request.FILES, dossier=dossier, user=request.user)
+            if not form.is_valid():
+                raise _Invalid(form)
+            message = spec.run(form, dossier, request.user, created)
+    except _Stale:
+        messages.error(
+            request,
+            _(
+                "Nothing was done: the dossier changed since this page was opened (it is now "
+                "“%(status)s”). Check its current state and try again."
+            )
+            % {"status": Status(dossier.status).label},
+        )
+        return redirect("dossiers:detail", code)
+    except _Invalid as invalid:
+        return _render_failed(request, code, action, invalid.form)
+    except ValidationError as error:
+        assert form is not None
+        _add_errors(form, error)
+        return _render_failed(request, code, action, form)
+    messages.success(request, message)
+    return redirect("dossiers:detail", code)
+
+
+def _is_stale(request: AuthenticatedRequest, dossier: Dossier) -> bool:
+    try:
+        expected_status = int(request.POST.get("expected_status", ""))
+    except ValueError:
+        return True
+    if expected_status != dossier.status:
+        return True
+    expected_event = request.POST.get("expected_event", "")
+    if not expected_event:
+        return False
+    last = dossier.events.order_by("-pk").values_list("pk", flat=True).first()
+    return str(last) != expected_event
+
+
+def _render_failed(
+    request: AuthenticatedRequest, code: str, action: str, form: forms.ActionForm
+) -> HttpResponse:
+    messages.error(request, _("Nothing was done; correct the form below."))
+    dossier = get_dossier_for_user(request.user, code)
+    context = _detail_context(request.user, dossier, failed=(action, form))
+    context["failed_action"] = action
+    return render(request, "dossiers/detail.html", context)
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's errors on the form's fields when it names them, else on the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            if field == "components" and "missing" in form.fields:
+                target = None
+            form.add_error(target, errors)
+    else:
+        form.add_error(None, error)
