@@ -125,6 +125,8 @@ def register_at_desk(
     if submission_key:
         existing = Dossier.objects.filter(submission_key=submission_key).first()
         if existing is not None:
+            if not can_receive_at(received_by, existing.receiving_unit):
+                raise PermissionDenied
             return existing
     if not can_receive_at(received_by, receiving_unit):
         raise PermissionDenied
