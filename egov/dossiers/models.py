@@ -336,3 +336,67 @@ class PortalSync(models.Model):
 
     def __str__(self) -> str:
         return self.idempotency_key
+
+
+class Payment(models.Model):
+    """One attempt to pay a dossier's fees online through the payment gateway.
+
+    ND 61/2018 Điều 22 and ND 118/2025 Điều 24: fees may be paid online through the one-stop
+    system's payment function; the receipt travels with the dossier. The amount is the dossier's
+    `fee_amount`, taken from the catalogue's fees when it was received.
+    """
+
+    class State(models.TextChoices):
+        CREATED = "created", _("Waiting for the gateway")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments")
+    order_id = models.CharField(_("order"), max_length=64, unique=True)  # <dossier code>-<n>
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    status = models.CharField(_("status"), max_length=16, choices=State, default=State.CREATED)
+    transaction_no = models.CharField(_("gateway transaction"), max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    # The fee was already settled (at the desk, or by another order) when this one was paid: refund it.
+    refund_due = models.BooleanField(default=False)
+    receipt_unit = models.ForeignKey(
+        "organization.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    receipt_number = models.CharField(_("receipt number"), max_length=32, blank=True)
+    raw_callback = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("online payment")
+        verbose_name_plural = _("online payments")
+        ordering = ["dossier", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["receipt_unit", "receipt_number"],
+                condition=~Q(receipt_number=""),
+                name="payment_receipt_number",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(status="created"), name="payment_open_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} ({self.status})"
+
+
+class PaymentReceiptCounter(models.Model):
+    """The last receipt number a receiving unit gave out in a year (gapless, like dossier codes)."""
+
+    unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="payment_receipt_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}: {self.last}"

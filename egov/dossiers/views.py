@@ -17,8 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +31,7 @@ from egov.core import audit
 from egov.documents import services as document_services
 from egov.documents.models import Document
 from egov.documents.services import create_document
-from egov.dossiers import deadlines, forms, queries, services
+from egov.dossiers import deadlines, forms, printing, queries, services
 from egov.dossiers.models import Consultation, Dossier, DossierComponent, Status
 from egov.dossiers.permissions import get_dossier_for_user
 from egov.integrations.errors import IntegrationError, IntegrationUnavailable
@@ -77,22 +78,23 @@ EVENT_LABELS = {
     "fee_paid": gettext_lazy("Fee paid"),
 }
 # Forms of TT 03/2025 Phụ lục I, printed by egov.dossiers.printing when it is installed.
+# What each printable form is called on the dossier page, by kind (numbers differ per edition).
 PRINT_FORMS = {
-    "01": gettext_lazy("Receipt and appointment (form 01)"),
-    "02": gettext_lazy("Supplement request (form 02)"),
-    "03": gettext_lazy("Refusal (form 03)"),
-    "04": gettext_lazy("Apology and new appointment (form 04)"),
-    "05": gettext_lazy("Stop notice (form 05)"),
-    "06": gettext_lazy("Control slip (form 06)"),
+    "receipt": gettext_lazy("Receipt and appointment"),
+    "supplement": gettext_lazy("Supplement request"),
+    "refusal": gettext_lazy("Refusal"),
+    "apology": gettext_lazy("Apology and new appointment"),
+    "stop": gettext_lazy("Stop notice"),
+    "control_slip": gettext_lazy("Control slip"),
 }
 
 
-def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def staff_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Logged-in staff only: citizens have their own pages on the portal."""
 
     @login_required
     @wraps(view)
-    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_citizen:
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -803,7 +805,7 @@ def _detail_context(
         ),
         "working_left": _working_left(calendar, dossier, now),
         "actions": actions,
-        "print_links": _print_links(dossier, events),
+        "print_links": _print_links(dossier),
         "exemptions": forms.EXEMPTION_LABELS,
         "fee_methods": dict(forms.PAYMENT_METHODS),
     }
@@ -818,29 +820,16 @@ def _working_left(calendar: WorkingCalendar, dossier: Dossier, now: dt.datetime)
     return _working_time(abs(reading.working_minutes_left))
 
 
-def _print_links(dossier: Dossier, events: list[Any]) -> list[tuple[str, Any]]:
-    """Links to the printable forms that apply, when the printing module provides them."""
-    kinds = {event.kind for event in events}
-    wanted = []
-    if dossier.received_at is not None:
-        wanted.append("01")
-    if kinds & {"supplement_requested", "supplement_requested_at_desk"}:
-        wanted.append("02")
-    if "refused_at_desk" in kinds or dossier.outcome == Dossier.ResultOutcome.REFUSED:
-        wanted.append("03")
-    if "extended" in kinds:
-        wanted.append("04")
-    if "withdrawn" in kinds:
-        wanted.append("05")
-    if dossier.received_at is not None:
-        wanted.append("06")
-    links = []
-    for number in wanted:
-        try:
-            links.append((reverse("dossiers:print", args=[dossier.code, number]), PRINT_FORMS[number]))
-        except NoReverseMatch:
-            return []
-    return links
+def _print_links(dossier: Dossier) -> list[tuple[str, str]]:
+    """Links to the forms this dossier's history lets one print, in the dossier's own edition."""
+    edition = printing.default_edition(dossier)
+    return [
+        (
+            reverse("dossiers:print", args=[dossier.code, number]) + f"?edition={edition}",
+            f"{PRINT_FORMS[printing.FORMS[edition][number]]} ({_('form')} {number})",
+        )
+        for number in printing.applicable_forms(dossier, edition)
+    ]
 
 
 class _Stale(Exception):  # noqa: N818 — control flow

@@ -1,0 +1,118 @@
+"""Printing the one-stop forms (Mẫu 01–06) of a dossier and a unit's tracking book (Mẫu 07).
+
+Mounted by egov.dossiers.urls under /can-bo/ho-so/: "<code>/in/<form>/" and "so-theo-doi/".
+"""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from egov.accounts.http import AuthenticatedRequest
+from egov.core import audit
+from egov.dossiers import printing
+from egov.dossiers.permissions import get_dossier_for_user
+from egov.organization.models import Role
+from egov.organization.permissions import units_where
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def print_form(request: AuthenticatedRequest, code: str, form: str) -> HttpResponse:
+    """Mẫu `form` of the dossier as an inline PDF, numbered as in `?edition=` (default: the
+    edition in force when the dossier was received)."""
+    dossier = get_dossier_for_user(request.user, code)
+    edition = request.GET.get("edition") or printing.default_edition(dossier)
+    if edition not in printing.EDITIONS:
+        return HttpResponseBadRequest(_("Unknown edition; use 2025 or 2018."))
+    try:
+        kind = printing.form_kind(form, edition)
+        # The control slip names the officers at each step: internal, not for the applicant.
+        if request.user.is_citizen and kind == "control_slip":
+            raise Http404
+        content = printing.render_form(dossier, form, edition=edition)
+    except printing.FormUnavailableError as problem:
+        return render(
+            request,
+            "dossiers/pdf/not_printable.html",
+            {"dossier": dossier, "form": form, "message": str(problem)},
+            status=404,
+        )
+    audit.record(
+        actor=request.user,
+        action="dossier.printed",
+        target=dossier,
+        unit_id=dossier.current_unit_id,
+        after={"form": form, "edition": edition},
+    )
+    return _file(content, "application/pdf", f"{dossier.code}-mau-{form}.pdf", inline=True)
+
+
+@login_required
+@require_GET
+def tracking_book(request: AuthenticatedRequest) -> HttpResponse:
+    """A desk's tracking book for `?unit=<identifier>&from=YYYY-MM-DD&to=YYYY-MM-DD`, as PDF or
+    `?format=xlsx`. The month so far when no dates are given."""
+    identifier = request.GET.get("unit", "").strip()
+    if not identifier:
+        return HttpResponseBadRequest(_("Choose the unit (its identifier) whose tracking book to print."))
+    unit = (
+        units_where(request.user, Role.DESK_OFFICER, Role.LEADER, Role.ADMINISTRATOR)
+        .filter(identifier=identifier)
+        .first()
+    )
+    if unit is None:
+        raise Http404
+    today = timezone.localdate()
+    try:
+        start = _date(request.GET.get("from"), today.replace(day=1))
+        end = _date(request.GET.get("to"), today)
+    except ValueError:
+        return HttpResponseBadRequest(_("Dates must be written as YYYY-MM-DD or DD/MM/YYYY."))
+    edition = request.GET.get("edition") or "2025"
+    if edition not in printing.EDITIONS:
+        return HttpResponseBadRequest(_("Unknown edition; use 2025 or 2018."))
+    as_excel = request.GET.get("format") == "xlsx"
+    try:
+        if as_excel:
+            content = printing.tracking_book_workbook(unit, start, end, edition=edition)
+        else:
+            content = printing.render_tracking_book(unit, start, end, edition=edition)
+    except ValueError as problem:
+        return HttpResponseBadRequest(str(problem))
+    audit.record(
+        actor=request.user,
+        action="dossier.tracking_book_printed",
+        target=unit,
+        unit_id=unit.pk,
+        after={"from": start.isoformat(), "to": end.isoformat(), "format": "xlsx" if as_excel else "pdf"},
+    )
+    name = f"so-theo-doi-{unit.identifier}-{start:%Y%m%d}-{end:%Y%m%d}"
+    if as_excel:
+        return _file(content, XLSX, f"{name}.xlsx", inline=False)
+    return _file(content, "application/pdf", f"{name}.pdf", inline=True)
+
+
+def _date(value: str | None, default: dt.date) -> dt.date:
+    if not value or not value.strip():
+        return default
+    value = value.strip()
+    if "/" in value:
+        day, month, year = value.split("/")
+        return dt.date(int(year), int(month), int(day))
+    return dt.date.fromisoformat(value)
+
+
+def _file(content: bytes, content_type: str, filename: str, *, inline: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename) or ""
+    # Personal data: never kept by a shared cache or the browser's disk cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
