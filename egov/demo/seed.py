@@ -6,10 +6,14 @@ from pathlib import Path
 from django.db import transaction
 
 from egov.accounts.models import User
+from egov.demo.dossiers import seed_dossiers
+from egov.dossiers.models import Dossier
 from egov.organization import services as organization
 from egov.organization.models import Membership, OfficeHours, Role, Unit, UnitLevel
 from egov.procedures.models import Procedure
 from egov.procedures.services import import_catalogue
+from egov.signatures.pki import ensure_demo_pki
+from egov.signatures.services import ensure_demo_certificates
 
 from . import province as demo
 
@@ -159,8 +163,12 @@ def seed_demo() -> dict[str, int]:
     units = seed_units(levels)
     seed_staff(units)
     seed_catalogue()
+    ensure_demo_pki()
+    ensure_demo_certificates()
+    seed_dossiers()
     return {
         "units": Unit.objects.count(),
         "staff": User.objects.filter(kind=User.Kind.STAFF).count(),
         "procedures": Procedure.objects.count(),
+        "dossiers": Dossier.objects.count(),
     }

@@ -299,7 +299,12 @@ def assign_dossier(
 
 
 def record_appraisal(
-    dossier: Dossier, *, by: User, note: str, verification: dict[str, str] | None = None
+    dossier: Dossier,
+    *,
+    by: User,
+    note: str,
+    verification: dict[str, str] | None = None,
+    now: dt.datetime | None = None,
 ) -> Dossier:
     """Appraisal notes, and a verification record if any (ND 61/2018 Điều 19 khoản 3).
 
@@ -310,7 +315,7 @@ def record_appraisal(
         raise PermissionDenied
     if not note.strip():
         raise ValidationError({"note": _("Write what the appraisal found.")})
-    _event(dossier, "appraised", by, None, None, note=note, data={"verification": verification or {}})
+    _event(dossier, "appraised", by, None, None, at=now, note=note, data={"verification": verification or {}})
     return dossier
 
 

@@ -12,5 +12,5 @@ class Command(BaseCommand):
         counts = seed_demo()
         self.stdout.write(
             f"Demo province ready: {counts['units']} units, {counts['staff']} staff accounts, "
-            f"{counts['procedures']} procedures."
+            f"{counts['procedures']} procedures, {counts['dossiers']} dossiers."
         )
