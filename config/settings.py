@@ -217,6 +217,10 @@ EGOV_SMS_SENDER = env("EGOV_SMS_SENDER", "EGOV")
 EGOV_NATIONAL_PORTAL_URL = env("EGOV_NATIONAL_PORTAL_URL", f"{SITE_URL}/mo-phong/dvcqg/")
 EGOV_NATIONAL_PORTAL_TOKEN = env("EGOV_NATIONAL_PORTAL_TOKEN", "demo-token")
 EGOV_INTEGRATION_TIMEOUT = env_int("EGOV_INTEGRATION_TIMEOUT", 5)
+# Payment gateway (modelled on Vietnamese gateways; the simulator signs with the same secret).
+EGOV_PAYMENT_URL = env("EGOV_PAYMENT_URL", f"{SITE_URL}/mo-phong/thanh-toan/")
+EGOV_PAYMENT_MERCHANT = env("EGOV_PAYMENT_MERCHANT", "EGOVDEMO")
+EGOV_PAYMENT_SECRET = env("EGOV_PAYMENT_SECRET", "demo-payment-secret")
 
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": env("EGOV_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from egov.dossiers.models import Notification, PortalSync
+from egov.dossiers.payments import recover_pending_payments
 from egov.integrations.errors import IntegrationError, IntegrationRejected
 from egov.integrations.national_portal import DossierSyncPayload, push_dossier_status, retry_delay
 from egov.integrations.sms import send_sms
@@ -132,4 +133,6 @@ def deliver_due(now: dt.datetime | None = None) -> tuple[OutboxReport, OutboxRep
     # No transaction around the loop: each claim and each result is its own short write, and no
     # lock is held while waiting for a mail server or the portal.
     now = now or timezone.now()
+    # A payment whose gateway callback never came is confirmed by asking the gateway.
+    recover_pending_payments(now)
     return deliver_notifications(now), deliver_portal_syncs(now)

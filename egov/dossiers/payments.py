@@ -138,7 +138,7 @@ def confirm_callback(params: Mapping[str, str]) -> Confirmation:
                 action="payment.forged_callback",
                 object_type="dossiers.payment",
                 object_id=str(params.get("order_id", ""))[:64],
-                after={"params": dict(params)},
+                after={"params": _evidence(params)},
             )
         raise ForgedCallbackError from None
     except IntegrationProtocolError as error:
@@ -182,6 +182,11 @@ def recover_pending_payments(now: dt.datetime | None = None) -> int:
     return paid
 
 
+def _evidence(params: Mapping[str, str]) -> dict[str, str]:
+    """What an audit entry keeps of a refused callback: bounded, as anyone can post one."""
+    return {str(name)[:40]: str(value)[:300] for name, value in list(params.items())[:30]}
+
+
 def _apply(result: gateway.GatewayResult) -> Confirmation:
     found = Payment.objects.filter(order_id=result.order_id).values_list("pk", "dossier_id").first()
     if found is None:
@@ -191,7 +196,7 @@ def _apply(result: gateway.GatewayResult) -> Confirmation:
                 action="payment.unknown_order",
                 object_type="dossiers.payment",
                 object_id=result.order_id[:64],
-                after={"params": dict(result.raw)},
+                after={"params": _evidence(result.raw)},
             )
         raise UnknownOrderError(result.order_id)
     refusal: PaymentError | None = None

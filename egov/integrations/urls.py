@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from egov.integrations import simulators
+from egov.integrations import oidc_simulator, payment_simulator, simulators
 
 app_name = "simulators"
 urlpatterns: list[URLPattern] = [
@@ -12,4 +12,12 @@ urlpatterns: list[URLPattern] = [
     path("sms/trang-thai/<str:message_id>", simulators.sms_status, name="sms_status"),
     path("dvcqg/", simulators.portal_pushes, name="portal_pushes"),
     path("dvcqg/dong-bo-ho-so", simulators.portal_sync, name="portal_sync"),
+    path("thanh-toan/", payment_simulator.payment_page, name="payment_page"),
+    path("thanh-toan/xac-nhan", payment_simulator.payment_choice, name="payment_choice"),
+    path("thanh-toan/truy-van", payment_simulator.payment_query, name="payment_query"),
+    path("vneid/.well-known/openid-configuration", oidc_simulator.discovery, name="vneid_discovery"),
+    path("vneid/authorize", oidc_simulator.authorize, name="vneid_authorize"),
+    path("vneid/token", oidc_simulator.token, name="vneid_token"),
+    path("vneid/userinfo", oidc_simulator.userinfo, name="vneid_userinfo"),
+    path("vneid/jwks", oidc_simulator.jwks, name="vneid_jwks"),
 ]
