@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "egov.signatures",
     "egov.procedures",
     "egov.dossiers",
+    "egov.feedback",
     "egov.portal",
     "egov.dashboard",
     "egov.api",

@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("tai-khoan/", include("egov.accounts.urls")),
     path("can-bo/ho-so/", include("egov.dossiers.urls")),
+    path("can-bo/phan-anh/", include("egov.feedback.staff_urls")),
+    path("phan-anh-kien-nghi/", include("egov.feedback.urls")),
     path("can-bo/tai-lieu/", include("egov.documents.urls")),
     path("can-bo/ky-so/", include("egov.signatures.urls")),
     path("pki/", include("egov.signatures.pki_urls")),
