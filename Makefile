@@ -51,6 +51,7 @@ run: setup
 
 test: setup
 	@scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES_TEST)
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
@@ -61,6 +62,11 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy egov config
+
+# Figures for docs/performance.md (issue 6 adds the province-sized load tests).
+bench: setup
+	$(PY) bench/signatures.py --n 50
+	$(PY) bench/ocr.py --pages 3
 
 check: lint typecheck test
 
