@@ -218,6 +218,10 @@ EGOV_SMS_SENDER = env("EGOV_SMS_SENDER", "EGOV")
 EGOV_NATIONAL_PORTAL_URL = env("EGOV_NATIONAL_PORTAL_URL", f"{SITE_URL}/mo-phong/dvcqg/")
 EGOV_NATIONAL_PORTAL_TOKEN = env("EGOV_NATIONAL_PORTAL_TOKEN", "demo-token")
 EGOV_INTEGRATION_TIMEOUT = env_int("EGOV_INTEGRATION_TIMEOUT", 5)
+# OpenID Connect provider for citizens' login (VNeID; the simulator stands in for it in the demo).
+EGOV_OIDC_ISSUER = env("EGOV_OIDC_ISSUER", f"{SITE_URL}/mo-phong/vneid")
+EGOV_OIDC_CLIENT_ID = env("EGOV_OIDC_CLIENT_ID", "egov-demo")
+EGOV_OIDC_CLIENT_SECRET = env("EGOV_OIDC_CLIENT_SECRET", "demo-secret")
 # Payment gateway (modelled on Vietnamese gateways; the simulator signs with the same secret).
 EGOV_PAYMENT_URL = env("EGOV_PAYMENT_URL", f"{SITE_URL}/mo-phong/thanh-toan/")
 EGOV_PAYMENT_MERCHANT = env("EGOV_PAYMENT_MERCHANT", "EGOVDEMO")

@@ -1,13 +1,18 @@
 """Forms of the login, two-factor and password pages; the decisions live in services."""
 
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.password_validation import validate_password
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from egov.accounts import services
-from egov.accounts.models import User
+from egov.accounts import citizen_services, services
+from egov.accounts.models import OneTimeCode, User
+from egov.integrations.population import parse_id_number
+from egov.integrations.sms import normalise_phone
 
 
 class LoginForm(forms.Form):
@@ -46,3 +51,155 @@ class ChangePasswordForm(PasswordChangeForm):
         user: User = self.user
         services.change_password(user, new_password=self.cleaned_data["new_password1"])
         return user
+
+
+# --- Citizen accounts -----------------------------------------------------------------------------
+
+
+class CitizenRegistrationForm(forms.Form):
+    """Who the citizen is and where the code goes; the duplicate check is the service's."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    national_id = forms.CharField(
+        label=_("Personal identification number"),
+        max_length=12,
+        help_text=_("The 12 digits on your citizen identity card."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    channel = forms.ChoiceField(
+        label=_("Send the code by"),
+        choices=OneTimeCode.Channel.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=_("At least 10 characters, not only digits, not like your name."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_national_id(self) -> str:
+        return parse_id_number(self.cleaned_data["national_id"]).value
+
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["email"].strip())
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        return normalise_phone(phone) if phone else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email, phone = data.get("email", ""), data.get("phone", "")
+        if "email" in data and "phone" in data and not (email or phone):
+            raise forms.ValidationError(
+                _("Give an e-mail address or a mobile number (or both)."), code="contact"
+            )
+        if email and phone and not data.get("channel"):
+            self.add_error("channel", _("Choose where to send the code."))
+        elif not data.get("channel"):
+            data["channel"] = OneTimeCode.Channel.EMAIL if email else OneTimeCode.Channel.SMS
+        elif data["channel"] == OneTimeCode.Channel.EMAIL and not email:
+            self.add_error("email", _("Give the e-mail address the code should go to."))
+        elif data["channel"] == OneTimeCode.Channel.SMS and not phone:
+            self.add_error("phone", _("Give the mobile number the code should go to."))
+        password = data.get("password1")
+        if password and password != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        elif password:
+            candidate = User(
+                username=data.get("national_id", ""), full_name=data.get("full_name", ""), email=email
+            )
+            try:
+                validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        if "national_id" in data and (
+            duplicate := citizen_services.duplicate_account(
+                national_id=data["national_id"], email=email, phone=phone
+            )
+        ):
+            self.add_error(duplicate.field, duplicate.message)
+        return data
+
+
+class RegistrationCodeForm(forms.Form):
+    """The 6-digit code sent by e-mail or SMS."""
+
+    code = forms.CharField(
+        label=_("6-digit code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).replace(" ", "")
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(_("Enter the 6 digits we sent you."))
+        return code
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name of the organisation"), max_length=300)
+    tax_code = forms.CharField(
+        label=_("Tax code"),
+        max_length=20,
+        help_text=_("The enterprise code: 10 digits, or 13 for a branch (0123456789-001)."),
+    )
+    address = forms.CharField(label=_("Head office address"), max_length=300)
+    document_reference = forms.CharField(
+        label=_("Business registration certificate (number and date)"), max_length=200
+    )
+
+    def clean_tax_code(self) -> str:
+        return citizen_services.normalise_tax_code(self.cleaned_data["tax_code"])
+
+
+class AuthorisationForm(forms.Form):
+    """Whom to authorise, by identification number, and for which days (both included)."""
+
+    national_id = forms.CharField(
+        label=_("Personal identification number of the authorised person"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Until (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+    document_reference = forms.CharField(label=_("Letter of authorisation (number and date)"), max_length=200)
+
+    def clean_national_id(self) -> str:
+        return parse_id_number(self.cleaned_data["national_id"]).value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("The last day cannot be before the first."))
+        return data
+
+    def period(self) -> tuple[datetime, datetime]:
+        """From the start of the first day to the end of the last, in Vietnam's time."""
+        zone = timezone.get_default_timezone()
+        start = datetime.combine(self.cleaned_data["valid_from"], time.min, tzinfo=zone)
+        end = datetime.combine(self.cleaned_data["valid_until"] + timedelta(days=1), time.min, tzinfo=zone)
+        return start, end

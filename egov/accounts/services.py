@@ -5,6 +5,7 @@ UPDATEs, so concurrent attempts cannot slip past the limit between a read and a 
 """
 
 import enum
+import re
 from base64 import b32encode
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import django_otp
 from django.conf import settings
 from django.contrib.auth import login as auth_login
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
@@ -21,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.models import ApiToken, User, hash_token
 from egov.core import audit
+from egov.integrations.sms import normalise_phone
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 ENROLMENT_DEVICE_NAME = "egov"
@@ -124,7 +127,7 @@ def check_password_step(*, username: str, password: str) -> User:
     Unknown usernames, inactive accounts and wrong passwords give the same refusal, so the form
     cannot be used to find out which accounts exist.
     """
-    user = User.objects.filter(username=username).first()
+    user = user_for_login_name(username)
     if user is None:
         # Run the hasher anyway so the response time does not reveal that the name is unknown.
         User().set_password(password)
@@ -318,3 +321,34 @@ def authenticate_api_token(raw: str) -> User | None:
             Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - TOKEN_LAST_USED_GRANULARITY)
         ).update(last_used_at=now)
     return token.user
+
+
+# --- Login names --------------------------------------------------------------------------------
+
+_ID_NUMBER = re.compile(r"[0-9]{12}")
+
+
+def user_for_login_name(name: str) -> User | None:
+    """The account a login name means: a username, or a citizen's ID number, e-mail or mobile.
+
+    Citizens remember their personal identification number, e-mail or phone better than a
+    username. A name that fits more than one citizen means nobody, so no one logs in as a
+    stranger who happens to share a contact.
+    """
+    user = User.objects.filter(username=name).first()
+    if user is not None:
+        return user
+    name = name.strip()
+    citizens = User.objects.filter(kind=User.Kind.CITIZEN)
+    if _ID_NUMBER.fullmatch(name):
+        candidates = citizens.filter(national_id=name)
+    elif "@" in name:
+        candidates = citizens.filter(email__iexact=name)
+    else:
+        try:
+            phone = normalise_phone(name)
+        except ValidationError:
+            return None
+        candidates = citizens.filter(phone=phone)
+    matches = list(candidates[:2])
+    return matches[0] if len(matches) == 1 else None

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from egov.accounts import views
+from egov.accounts import citizen_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -32,5 +32,20 @@ urlpatterns = [
         "doi-mat-khau/xong/",
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password_change_done",
+    ),
+    path("dang-ky/", citizen_views.citizen_register, name="citizen_register"),
+    path("dang-ky/xac-nhan/", citizen_views.citizen_register_confirm, name="citizen_register_confirm"),
+    path("dang-ky/gui-lai-ma/", citizen_views.citizen_register_resend, name="citizen_register_resend"),
+    path("vneid/", citizen_views.citizen_vneid_start, name="citizen_vneid"),
+    path("vneid/callback/", citizen_views.citizen_vneid_callback, name="citizen_vneid_callback"),
+    path("cua-toi/", citizen_views.citizen_profile, name="citizen_profile"),
+    path(
+        "to-chuc/dang-ky/", citizen_views.citizen_organisation_register, name="citizen_organisation_register"
+    ),
+    path("to-chuc/<int:pk>/uy-quyen/", citizen_views.citizen_authorise, name="citizen_authorise"),
+    path(
+        "uy-quyen/<int:pk>/cham-dut/",
+        citizen_views.citizen_authorisation_revoke,
+        name="citizen_authorisation_revoke",
     ),
 ]
