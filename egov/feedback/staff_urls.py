@@ -1,4 +1,11 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from egov.feedback import views
 
 app_name = "feedback_staff"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.queue, name="queue"),
+    path("danh-gia/", views.staff_ratings, name="ratings"),
+    path("<int:pk>/", views.staff_detail, name="detail"),
+    path("<int:pk>/<str:action>/", views.staff_action, name="action"),
+]
