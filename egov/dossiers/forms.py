@@ -426,3 +426,41 @@ class ReturnResultForm(ActionForm):
 
 class FeeForm(ActionForm):
     method = forms.ChoiceField(label=_("Payment method"), choices=PAYMENT_METHODS)
+
+
+# --- Online reception (egov.dossiers.online) -------------------------------------------------------
+
+
+def _declaration(dossier: Dossier) -> str:
+    from egov.dossiers import eforms, online
+
+    values = online.form_values(dossier)
+    rows = eforms.display_rows(eforms.schema_fields(dossier.procedure_version), values)
+    return "\n".join(f"{label}: {value}" for label, value in rows)
+
+
+class OnlineReviewForm(ActionForm):
+    """Accept an online dossier; shows the e-form as the citizen submitted it (read-only)."""
+
+    declaration = forms.CharField(
+        label=_("The e-form as submitted"),
+        required=False,
+        disabled=True,
+        widget=forms.Textarea(attrs={"rows": 6, "readonly": True}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["declaration"].initial = _declaration(self.dossier)
+
+
+class OnlineSupplementForm(ActionForm):
+    """Everything missing from an online dossier, at once (ND 61/2018 Điều 17 khoản 1 b)."""
+
+    missing = forms.CharField(
+        label=_("Missing papers (one per line)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, widget=TEXTAREA)
+
+    def missing_list(self) -> list[str]:
+        return _lines(self.cleaned_data["missing"])

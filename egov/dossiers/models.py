@@ -400,3 +400,68 @@ class PaymentReceiptCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year}: {self.last}"
+
+
+class Draft(models.Model):
+    """A dossier a citizen is preparing online: the e-form's values and uploads, kept between visits.
+
+    ND 45/2020/NĐ-CP Điều 11: the citizen fills the e-form and attaches electronic papers; data the
+    State already holds is taken from its databases, not asked for (`prefilled` names those fields).
+    """
+
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossier_drafts"
+    )
+    procedure_version = models.ForeignKey(
+        "procedures.ProcedureVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_unit = models.ForeignKey(
+        "organization.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("receiving unit"),
+    )
+    # Field name → value as typed (text; "on" for a ticked box), saved even when not yet valid.
+    data = models.JSONField(default=dict, blank=True)
+    # Fields filled from the population database or the verified account: shown read-only.
+    prefilled = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_dossier = models.OneToOneField(
+        Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
+    )
+
+    class Meta:
+        verbose_name = _("online draft")
+        verbose_name_plural = _("online drafts")
+        indexes = [models.Index(fields=["citizen", "updated_at"], name="draft_citizen_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.citizen_id} {self.procedure_version_id} ({self.pk})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_dossier_id is not None
+
+
+class DraftAttachment(models.Model):
+    """A paper uploaded for one catalogue component of a draft; it stays with the draft."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="attachments")
+    catalogue_component = models.ForeignKey(
+        "procedures.Component", on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "catalogue_component"], name="draft_attachment_component"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draft_id} · {self.catalogue_component_id}"

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from egov.accounts.models import User
 from egov.core.text import search_terms
-from egov.dossiers.models import Dossier, Status
+from egov.dossiers.models import Channel, Dossier, DossierEvent, Status
 from egov.dossiers.permissions import dossiers_visible_to
 from egov.organization.calendar import WorkingCalendar
 from egov.organization.models import Membership, Role
+from egov.organization.permissions import units_where
 from egov.procedures.models import ProcessStep
 
 MINE = "mine"
@@ -120,3 +121,44 @@ def _filtered(dossiers: QuerySet[Dossier], filters: QueueFilters) -> QuerySet[Do
             words &= Q(search_text__contains=term)
         dossiers = dossiers.filter(Q(code__iexact=query) | words)
     return dossiers
+
+
+@dataclass(frozen=True)
+class OnlineReview:
+    """An online dossier waiting for the desk's check, and when the check is due."""
+
+    dossier: Dossier
+    due_at: dt.datetime | None
+    is_overdue: bool
+
+
+def online_awaiting_review(
+    user: User, *, now: dt.datetime | None = None, limit: int = 50
+) -> list[OnlineReview]:
+    """Online dossiers (status 1) at the user's desks, oldest first, each with its review deadline.
+
+    ND 45/2020 Điều 11 khoản 3: the desk answers an online dossier within 8 working hours; the
+    deadline is in the data of the latest event that set one (submission or a supplied supplement).
+    """
+    now = now or timezone.now()
+    due = (
+        DossierEvent.objects.filter(dossier=OuterRef("pk"), data__has_key="online_review_due_at")
+        .order_by("-pk")
+        .values("data__online_review_due_at")[:1]
+    )
+    dossiers = (
+        Dossier.objects.filter(
+            channel=Channel.ONLINE,
+            status=Status.REGISTERED,
+            receiving_unit__in=units_where(user, Role.DESK_OFFICER).values("pk"),
+        )
+        .select_related("procedure_version", "receiving_unit")
+        .annotate(review_due=Subquery(due))
+        .order_by("created_at", "pk")[:limit]
+    )
+    rows = []
+    for dossier in dossiers:
+        raw = getattr(dossier, "review_due", None)
+        due_at = dt.datetime.fromisoformat(raw) if isinstance(raw, str) and raw else None
+        rows.append(OnlineReview(dossier, due_at, due_at is not None and due_at < now))
+    return rows

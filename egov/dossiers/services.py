@@ -1037,28 +1037,7 @@ def _notify(dossier: Dossier, kind: str) -> None:
     if kind not in NOTIFIED:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        text = _notification_text(dossier, kind)
-    rows = []
-    if dossier.applicant_email:
-        rows.append(
-            Notification(
-                dossier=dossier,
-                channel=Notification.Channel.EMAIL,
-                recipient=dossier.applicant_email,
-                subject=f"[{dossier.code}] {text[:120]}",
-                body=text,
-            )
-        )
-    if dossier.applicant_phone:
-        rows.append(
-            Notification(
-                dossier=dossier,
-                channel=Notification.Channel.SMS,
-                recipient=dossier.applicant_phone,
-                body=text[:600],
-            )
-        )
-    Notification.objects.bulk_create(rows)
+        notify_applicant(dossier, _notification_text(dossier, kind))
 
 
 def _notification_text(dossier: Dossier, kind: str) -> str:
@@ -1113,3 +1092,98 @@ def _queue_portal_sync(dossier: Dossier) -> None:
     PortalSync.objects.create(
         dossier=dossier, idempotency_key=f"{dossier.code}#{sequence}", payload=portal_payload(dossier)
     )
+
+
+# --- For the online channel (egov.dossiers.online) ------------------------------------------------
+# Small public doors onto the internals above, so online reception writes the same events,
+# audit entries, notifications and portal sync rows as the desk.
+
+
+def record_online_submission(
+    dossier: Dossier, *, by: User, at: dt.datetime, review_due_at: dt.datetime, form: dict[str, Any]
+) -> None:
+    """The first event of a dossier submitted online, its audit entry, the notice and the sync row.
+
+    The e-form's values go in the event (the dossier's record), never in the audit log.
+    """
+    due = review_due_at.isoformat()
+    _event(
+        dossier,
+        "submitted_online",
+        by,
+        None,
+        Status.REGISTERED,
+        at=at,
+        to_unit=dossier.receiving_unit,
+        data={"online_review_due_at": due, "form": form},
+    )
+    audit.record(
+        actor=by,
+        action="dossier.submitted_online",
+        target=dossier,
+        unit_id=dossier.receiving_unit_id,
+        after={"status": int(Status.REGISTERED), "online_review_due_at": due},
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _(
+            "Your dossier %(code)s (%(procedure)s) was received online and is waiting to be checked "
+            "by the one-stop desk."
+        ) % {"code": dossier.code, "procedure": dossier.subject}
+    notify_applicant(dossier, text)
+    _queue_portal_sync(dossier)
+
+
+def notify_applicant(dossier: Dossier, text: str) -> None:
+    """Queue a message to the applicant by e-mail and SMS (the outbox sends it)."""
+    rows = []
+    if dossier.applicant_email:
+        rows.append(
+            Notification(
+                dossier=dossier,
+                channel=Notification.Channel.EMAIL,
+                recipient=dossier.applicant_email,
+                subject=f"[{dossier.code}] {text[:120]}",
+                body=text,
+            )
+        )
+    if dossier.applicant_phone:
+        rows.append(
+            Notification(
+                dossier=dossier,
+                channel=Notification.Channel.SMS,
+                recipient=dossier.applicant_phone,
+                body=text[:600],
+            )
+        )
+    Notification.objects.bulk_create(rows)
+
+
+def change_status(
+    dossier: Dossier,
+    to: Status,
+    *,
+    by: User | None,
+    kind: str,
+    at: dt.datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Status change with its event, audit entry, notice (for notified kinds) and portal sync."""
+    _change_status(dossier, to, by=by, kind=kind, at=at, note=note, data=data)
+
+
+def accept_received(dossier: Dossier, *, by: User, now: dt.datetime) -> None:
+    """Receive a checked dossier: appointment time, forwarding and first step deadlines (status 2)."""
+    _accept(dossier, get_calendar(), by=by, now=now)
+
+
+def require_status(dossier: Dossier, *allowed: Status) -> None:
+    _require_status(dossier, *allowed)
+
+
+def check_applicant(applicant: Applicant) -> None:
+    _check_applicant(applicant)
+
+
+def competent_unit_for(version: ProcedureVersion, receiving: Unit) -> Unit:
+    return _competent_unit(version, receiving, None)

@@ -31,8 +31,8 @@ from egov.core import audit
 from egov.documents import services as document_services
 from egov.documents.models import Document
 from egov.documents.services import create_document
-from egov.dossiers import deadlines, forms, printing, queries, services
-from egov.dossiers.models import Consultation, Dossier, DossierComponent, Status
+from egov.dossiers import deadlines, forms, online, printing, queries, services
+from egov.dossiers.models import Channel, Consultation, Dossier, DossierComponent, Status
 from egov.dossiers.permissions import get_dossier_for_user
 from egov.integrations.errors import IntegrationError, IntegrationUnavailable
 from egov.integrations.population import CitizenRecord, lookup_citizen
@@ -76,6 +76,9 @@ EVENT_LABELS = {
     "result_attached": gettext_lazy("Result attached"),
     "returned": gettext_lazy("Result returned"),
     "fee_paid": gettext_lazy("Fee paid"),
+    "submitted_online": gettext_lazy("Submitted online"),
+    "supplement_supplied_online": gettext_lazy("Papers supplied online, to be checked again"),
+    "supplement_received_online": gettext_lazy("Supplement received online"),
 }
 # Forms of TT 03/2025 Phụ lục I, printed by egov.dossiers.printing when it is installed.
 # What each printable form is called on the dossier page, by kind (numbers differ per edition).
@@ -172,6 +175,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "has_next": has_next,
         "can_receive": units_where(request.user, Role.DESK_OFFICER).filter(receives_dossiers=True).exists(),
+        "online_review": [] if request.htmx else queries.online_awaiting_review(request.user, now=now),  # type: ignore[attr-defined]
     }
     template = "dossiers/_queue_table.html" if request.htmx else "dossiers/queue.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -564,7 +568,48 @@ def _run_withdraw(form: Any, dossier: Dossier, user: User, created: list[Documen
     return _("Processing was stopped at the applicant's request.")
 
 
+def _run_accept_online(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    online.receive_online(dossier, by=user)
+    return _("The online dossier was received; the applicant is told the appointment.")
+
+
+def _run_supplement_online(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    online.request_supplement_online(
+        dossier, by=user, missing=form.missing_list(), reason=form.cleaned_data["reason"]
+    )
+    return _("The applicant is asked online for the missing papers.")
+
+
+def _run_refuse_online(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    online.refuse_online(dossier, by=user, reason=form.cleaned_data["reason"])
+    return _("The online dossier was refused; the applicant is told the reasons.")
+
+
+def _online_at_desk(p: "_Powers") -> bool:
+    """An online dossier waiting for this desk's check (ND 45/2020 Điều 11 khoản 3: 8 working hours)."""
+    return p.status(Status.REGISTERED) and p.dossier.channel == Channel.ONLINE and p.receives
+
+
 ACTIONS: dict[str, ActionSpec] = {
+    "accept_online": ActionSpec(
+        gettext_lazy("Receive the online dossier"),
+        forms.OnlineReviewForm,
+        _online_at_desk,
+        _run_accept_online,
+    ),
+    "supplement_online": ActionSpec(
+        gettext_lazy("Ask for the missing papers (online)"),
+        forms.OnlineSupplementForm,
+        _online_at_desk,
+        _run_supplement_online,
+    ),
+    "refuse_online": ActionSpec(
+        gettext_lazy("Refuse the online dossier"),
+        forms.ReasonForm,
+        _online_at_desk,
+        _run_refuse_online,
+        danger=True,
+    ),
     "forward": ActionSpec(
         gettext_lazy("Forward for processing"),
         forms.PlainForm,

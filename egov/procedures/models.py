@@ -151,6 +151,9 @@ class ProcedureVersion(models.Model):
     conditions = models.TextField(_("requirements and conditions"), blank=True)
     online_level = models.CharField(_("online service level"), max_length=8, choices=OnlineLevel)
     where_to_submit = models.TextField(_("where to submit"))
+    # The e-form (tờ khai điện tử) a citizen fills online: {"fields": [...]}, see
+    # docs/howto/catalogue-format.md. Empty: the default applicant block and free request text.
+    form_schema = models.JSONField(_("e-form"), default=dict, blank=True)
     # Folded name, code and sector (egov.core.text.fold) for accent-insensitive search.
     search_text = models.TextField(editable=False)
 

@@ -194,6 +194,7 @@ class _Writer:
             conditions=spec.conditions,
             online_level=spec.online_level,
             where_to_submit=spec.where_to_submit,
+            form_schema=dict(spec.form_schema),
             search_text=fold(f"{entry.code} {spec.name} {sector.name}"),
         )
         self.components += [

@@ -5,8 +5,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.dossiers.models import PortalSync
-from egov.dossiers.tests.factories import receive
-from egov.dossiers.tests.test_lifecycle import commune_procedure
+from egov.dossiers.tests.factories import commune_procedure, receive
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member, make_user
 

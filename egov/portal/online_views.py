@@ -1,0 +1,372 @@
+"""The citizen's online service: fill the e-form, keep a draft, submit, follow and answer the dossier.
+
+Pages work without JavaScript. A citizen reaches only their own drafts and dossiers (404 for
+anyone else's); their files are served here after that check, never through the staff pages.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from egov.accounts.http import AuthenticatedRequest
+from egov.core.pdf import qr_svg
+from egov.documents import services as document_services
+from egov.documents.models import Document
+from egov.dossiers import eforms, online, printing
+from egov.dossiers.models import Dossier, DossierComponent, Draft, Status
+from egov.dossiers.permissions import dossiers_visible_to, get_dossier_for_user
+from egov.organization.models import Unit
+from egov.procedures.models import Procedure, ProcedureVersion
+from egov.procedures.permissions import get_public_procedure
+
+# What each event means to the applicant; events not listed here are internal and not shown.
+CITIZEN_EVENTS = {
+    "submitted_online": gettext_lazy("You submitted the dossier online."),
+    "registered": gettext_lazy("The dossier was registered."),
+    "received": gettext_lazy("The dossier was received; the appointment for the result was set."),
+    "supplement_requested_at_desk": gettext_lazy("The desk asked you for more papers."),
+    "supplement_requested": gettext_lazy("The processing unit asked you for more papers."),
+    "supplement_supplied_online": gettext_lazy("You sent the papers online; the desk checks them again."),
+    "supplement_received_online": gettext_lazy("You sent the papers online; the time limit starts again."),
+    "supplement_received": gettext_lazy("Your papers were received; the time limit starts again."),
+    "refused_at_desk": gettext_lazy("The dossier could not be received."),
+    "forwarded": gettext_lazy("The dossier was sent for processing."),
+    "transferred": gettext_lazy("The dossier was transferred to another competent authority."),
+    "extended": gettext_lazy("The authority apologised and set a new appointment."),
+    "payment_requested": gettext_lazy("You are asked to pay the fees or charges."),
+    "fee_paid": gettext_lazy("The fee was paid."),
+    "resolved": gettext_lazy("The result is ready."),
+    "returned": gettext_lazy("The result was returned."),
+    "withdrawn": gettext_lazy("Processing stopped at your request."),
+    "stopped": gettext_lazy("Processing was stopped."),
+}
+PRINTABLE_FOR_CITIZEN = ("receipt", "supplement", "refusal", "apology", "stop")
+
+
+def citizen_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Logged-in citizens only; staff have the workspace."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_citizen:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- Start, fill, save, submit ---------------------------------------------------------------------
+
+
+def _online_version(code: str) -> ProcedureVersion:
+    procedure: Procedure = get_public_procedure(code)
+    version = procedure.current_version
+    if version is None:
+        raise Http404
+    return version
+
+
+@citizen_view
+@require_http_methods(["GET", "POST"])
+def online_start(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """GET: what is needed and a start button (or straight to the open draft); POST: open the draft."""
+    version = _online_version(code)
+    if not online.can_submit_online(version):
+        return render(request, "portal/online_unavailable.html", {"version": version}, status=404)
+    existing = Draft.objects.filter(
+        citizen=request.user, procedure_version=version, submitted_dossier__isnull=True
+    ).first()
+    if existing is not None:
+        return redirect("portal:online_draft", existing.pk)
+    if request.method == "POST":
+        draft = online.start_draft(citizen=request.user, version=version)
+        return redirect("portal:online_draft", draft.pk)
+    return render(request, "portal/online_start.html", {"version": version})
+
+
+def _unit_choices(version: ProcedureVersion) -> list[Unit]:
+    return list(online.receiving_units(version))
+
+
+@citizen_view
+@require_http_methods(["GET", "POST"])
+def online_draft(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The e-form with the papers to upload; "Lưu nháp" keeps it, "Nộp hồ sơ" submits it."""
+    draft = online.get_draft_for_citizen(request.user, pk)
+    if draft.submitted_dossier_id is not None:
+        return redirect("portal:citizen_dossier", draft.submitted_dossier.code)  # type: ignore[union-attr]
+    version = draft.procedure_version
+    specs = eforms.schema_fields(version)
+    form_class = eforms.build_form(specs, locked=draft.prefilled)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        errors = _save(request, draft, specs)
+        if request.POST.get("do") == "submit" and not errors:
+            try:
+                dossier = online.submit_online(draft, by=request.user)
+            except ValidationError as invalid:
+                errors = _messages(invalid)
+            else:
+                return redirect("portal:online_submitted", dossier.code)
+        elif not errors:
+            messages.success(request, _("Your draft was saved. You can come back to it from “My dossiers”."))
+            return redirect("portal:online_draft", draft.pk)
+        form = form_class(data=draft.data, initial=draft.data)
+        form.is_valid()
+        for name, field_errors in errors.items():
+            if name in form.fields and name not in form.errors:
+                for message in field_errors:
+                    form.add_error(name, message)
+        messages.error(request, _("Nothing was submitted yet; correct what is marked below."))
+    else:
+        form = form_class(initial=draft.data)
+    return render(request, "portal/online_form.html", _form_context(draft, form, errors))
+
+
+def _save(request: AuthenticatedRequest, draft: Draft, specs: list[eforms.Field]) -> dict[str, list[str]]:
+    """Save the typed values and the chosen unit, store each upload; return problems by field."""
+    errors: dict[str, list[str]] = {}
+    unit = None
+    unit_id = request.POST.get("receiving_unit", "")
+    if unit_id.isdigit():
+        unit = online.receiving_units(draft.procedure_version).filter(pk=int(unit_id)).first()
+        if unit is None:
+            errors["receiving_unit"] = [_("This unit does not receive this procedure.")]
+    with transaction.atomic():
+        online.save_draft(
+            draft, by=request.user, values=eforms.raw_values(specs, request.POST), receiving_unit=unit
+        )
+    for component in draft.procedure_version.components.all():
+        upload = request.FILES.get(f"file_{component.pk}")
+        if upload is None:
+            continue
+        try:
+            online.attach_to_draft(draft, by=request.user, component=component, file=upload)
+        except ValidationError as invalid:
+            errors[f"file_{component.pk}"] = invalid.messages
+    return errors
+
+
+def _messages(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {name: ValidationError(items).messages for name, items in error.error_dict.items()}
+    return {"__all__": error.messages}
+
+
+def _form_context(draft: Draft, form: eforms.EForm, errors: dict[str, list[str]]) -> dict[str, Any]:
+    version = draft.procedure_version
+    attached = {a.catalogue_component_id: a for a in draft.attachments.select_related("document")}
+    papers = [
+        {
+            "component": component,
+            "attachment": attached.get(component.pk),
+            "by_form": bool(component.form),
+            "needs_upload": online.needs_upload(component),
+            "errors": errors.get(f"file_{component.pk}", []),
+        }
+        for component in version.components.all()
+    ]
+    shown = form.shown_names()
+    return {
+        "draft": draft,
+        "version": version,
+        "form": form,
+        "rows": [(spec, field, spec["name"] in shown) for spec, field in form.rows()],
+        "papers": papers,
+        "units": _unit_choices(version),
+        "unit_errors": errors.get("receiving_unit", []),
+        "component_errors": errors.get("components", []),
+        "general_errors": errors.get("__all__", []),
+        "prefilled": bool(draft.prefilled),
+    }
+
+
+@citizen_view
+@require_http_methods(["GET"])
+def draft_file(request: AuthenticatedRequest, pk: int, document_id: int) -> FileResponse:
+    """A paper the citizen uploaded to their draft."""
+    draft = online.get_draft_for_citizen(request.user, pk)
+    if not draft.attachments.filter(document_id=document_id).exists():
+        raise Http404
+    return _serve(request, document_id)
+
+
+def _serve(request: AuthenticatedRequest, document_id: int) -> FileResponse:
+    document = Document.objects.select_related("current_version").get(pk=document_id)
+    version = document.current_version
+    if version is None:
+        raise Http404
+    document_services.record_download(version, user=request.user)
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.original_filename,
+        content_type=version.mime_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@citizen_view
+@require_http_methods(["GET"])
+def online_submitted(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The acknowledgement: the dossier code, a QR of its public status page, what happens next."""
+    dossier = get_dossier_for_user(request.user, code)
+    url = printing.lookup_url(dossier.code)
+    return render(
+        request,
+        "portal/online_submitted.html",
+        {"dossier": dossier, "qr": qr_svg(url, scale=4), "lookup_url": url, "site_url": settings.SITE_URL},
+    )
+
+
+# --- My dossiers -----------------------------------------------------------------------------------
+
+
+def _expected(dossier: Dossier) -> list[tuple[str, str]]:
+    """What the citizen should do now, as (text, link) pairs."""
+    todo: list[tuple[str, str]] = []
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        todo.append((_("Supply the missing papers"), reverse("portal:citizen_dossier", args=[dossier.code])))
+    if dossier.fee_amount > 0 and dossier.fee_paid_at is None and dossier.closed_at is None:
+        todo.append((_("Pay the fees"), reverse("dossiers:pay", args=[dossier.code])))
+    if dossier.status == Status.RESOLVED:
+        todo.append((_("Collect the result"), reverse("portal:citizen_dossier", args=[dossier.code])))
+    return todo
+
+
+@citizen_view
+@require_http_methods(["GET"])
+def my_dossiers(request: AuthenticatedRequest) -> HttpResponse:
+    """ "Hồ sơ của tôi": open drafts and submitted dossiers, with what is expected from me."""
+    drafts = (
+        online.drafts_of(request.user)
+        .filter(submitted_dossier__isnull=True)
+        .select_related("procedure_version__procedure")
+        .order_by("-updated_at")
+    )
+    dossiers = list(
+        dossiers_visible_to(request.user)
+        .select_related("procedure_version")
+        .order_by("-created_at", "-pk")[:200]
+    )
+    rows = [{"dossier": d, "todo": _expected(d)} for d in dossiers]
+    return render(request, "portal/citizen_dossiers.html", {"drafts": drafts, "rows": rows})
+
+
+def _result_available(dossier: Dossier) -> bool:
+    if dossier.result_document_id is None:
+        return False
+    return dossier.status == Status.RESOLVED or (
+        dossier.status == Status.RETURNED and dossier.return_method == Dossier.ReturnMethod.ONLINE
+    )
+
+
+def _print_links(dossier: Dossier) -> list[tuple[str, str]]:
+    edition = printing.default_edition(dossier)
+    links = []
+    for number in printing.applicable_forms(dossier, edition):
+        kind = printing.FORMS[edition][number]
+        if kind in PRINTABLE_FOR_CITIZEN:
+            url = reverse("dossiers:print", args=[dossier.code, number]) + f"?edition={edition}"
+            links.append((url, _("Form %(number)s") % {"number": number}))
+    return links
+
+
+def _feedback_url(dossier: Dossier) -> str:
+    try:
+        return reverse("feedback:rate", args=[dossier.code])
+    except NoReverseMatch:
+        return ""
+
+
+@citizen_view
+@require_http_methods(["GET"])
+def citizen_dossier(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """One of my dossiers: status, appointment, timeline, the supplement request and the result."""
+    dossier = get_dossier_for_user(request.user, code)
+    return render(request, "portal/citizen_dossier.html", _dossier_context(dossier))
+
+
+def _dossier_context(dossier: Dossier, upload_errors: list[str] | None = None) -> dict[str, Any]:
+    events = [
+        {"at": event.at, "text": CITIZEN_EVENTS[event.kind], "missing": event.data.get("missing", [])}
+        for event in dossier.events.order_by("at", "pk")
+        if event.kind in CITIZEN_EVENTS
+    ]
+    components = list(
+        DossierComponent.objects.filter(dossier=dossier).select_related("document").order_by("position")
+    )
+    return {
+        "dossier": dossier,
+        "events": events,
+        "components": components,
+        "missing": online.missing_items(dossier) if dossier.status == Status.SUPPLEMENT_REQUESTED else [],
+        "can_supply": dossier.status == Status.SUPPLEMENT_REQUESTED,
+        "result": _result_available(dossier),
+        "print_links": _print_links(dossier),
+        "todo": _expected(dossier),
+        "feedback_url": _feedback_url(dossier),
+        "form_rows": eforms.display_rows(
+            eforms.schema_fields(dossier.procedure_version), online.form_values(dossier)
+        ),
+        "upload_errors": upload_errors or [],
+    }
+
+
+@citizen_view
+@require_POST
+def supply(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """Upload the papers asked for, all in one go, on the same dossier."""
+    try:
+        with document_services.atomic_with_files(), transaction.atomic():
+            dossier = get_dossier_for_user(request.user, code, for_update=True)
+            if dossier.status != Status.SUPPLEMENT_REQUESTED:
+                raise ValidationError(_("Nothing is asked of you for this dossier now."))
+            by_name = {c.name: c for c in dossier.procedure_version.components.all()}
+            supplied = []
+            for number, name in enumerate(online.missing_items(dossier), start=1):
+                upload = request.FILES.get(f"file_{number}")
+                if upload is None:
+                    continue
+                document = online.create_upload(name, dossier.receiving_unit, upload, request.user)
+                supplied.append(
+                    online.Supplied(name=name, document=document, catalogue_component=by_name.get(name))
+                )
+            online.supply_online(
+                dossier, by=request.user, attachments=supplied, note=request.POST.get("note", "")[:2000]
+            )
+    except ValidationError as invalid:
+        dossier = get_dossier_for_user(request.user, code)
+        messages.error(request, _("Nothing was sent; see below."))
+        return render(
+            request, "portal/citizen_dossier.html", _dossier_context(dossier, invalid.messages), status=400
+        )
+    messages.success(request, _("Your papers were sent."))
+    return redirect("portal:citizen_dossier", code)
+
+
+@citizen_view
+@require_http_methods(["GET"])
+def citizen_file(request: AuthenticatedRequest, code: str, document_id: int) -> FileResponse:
+    """A paper of my dossier, or its result once it is ready (returned online or processed)."""
+    dossier = get_dossier_for_user(request.user, code)
+    own_paper = DossierComponent.objects.filter(dossier=dossier, document_id=document_id).exists()
+    is_result = dossier.result_document_id == document_id and _result_available(dossier)
+    if not (own_paper or is_result):
+        raise Http404
+    return _serve(request, document_id)
