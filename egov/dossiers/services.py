@@ -14,14 +14,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
 from egov.core import audit
+from egov.core.pdf import render_pdf
 from egov.core.text import fold
 from egov.documents.models import Document
+from egov.documents.services import create_document
 from egov.dossiers import deadlines
 from egov.dossiers.codes import allocate_code
 from egov.dossiers.models import (
@@ -659,6 +662,78 @@ def attach_result(dossier: Dossier, *, by: User, document: Document) -> Dossier:
     dossier.save(update_fields=["result_document"])
     _event(dossier, "result_attached", by, None, None, data={"document": document.pk})
     return dossier
+
+
+def is_immediate(version: ProcedureVersion) -> bool:
+    """A procedure whose result is given at the desk the same visit (ND 61/2018 Điều 17 khoản 4).
+
+    Every step is done by the desk that received it, or the whole limit is half a day at most.
+    """
+    steps = list(version.steps.all())
+    at_desk = bool(steps) and all(
+        s.performer == ProcessStep.Performer.RECEIVING and s.role == Role.DESK_OFFICER for s in steps
+    )
+    return at_desk or (version.time_limit_hours is not None and version.time_limit_hours <= 4)
+
+
+def resolve_at_desk(dossier: Dossier, *, by: User, now: dt.datetime | None = None) -> Dossier:
+    """Close an immediate-result dossier at the desk: processed and handed over in one visit.
+
+    No receipt is needed unless the applicant asks, but the status is still recorded (Điều 17 khoản 4).
+    """
+    _require_status(dossier, Status.RECEIVED)
+    if not can_receive_at(by, dossier.receiving_unit):
+        raise PermissionDenied
+    if not is_immediate(dossier.procedure_version):
+        raise ValidationError(_("This procedure's result is not given at the desk; forward the dossier."))
+    now = now or timezone.now()
+    _resolve(dossier, by=by, now=now, outcome=Dossier.ResultOutcome.GRANTED)
+    return return_result(dossier, by=by, method=Dossier.ReturnMethod.DESK, now=now)
+
+
+def generate_result(dossier: Dossier, *, by: User, note: str = "") -> Document:
+    """Draft the result document from the template, for the leader to check, sign and seal.
+
+    The document belongs to the unit that holds the dossier; it becomes the dossier's result.
+    """
+    if dossier.status not in (Status.PROCESSING, Status.RESOLVED):
+        raise ValidationError(_("A result can only be drafted while the dossier is processed."))
+    if not can_act_as(by, dossier, Role.SPECIALIST, Role.LEADER, Role.CLERK):
+        raise PermissionDenied
+    version = dossier.procedure_version
+    unit = dossier.competent_unit
+    pdf = render_pdf(
+        "dossiers/pdf/result.html",
+        {
+            "issuer": unit.name.upper(),
+            "issuer_parent": unit.parent.name.upper() if unit.parent else "",
+            "number": dossier.code,
+            "place": "Thái Nguyên",
+            "date": timezone.localdate(),
+            "result_title": version.result.split(";")[0].split("(")[0].strip() or version.name,
+            "procedure": version.name,
+            "legal_basis": version.legal_basis.split(";")[0],
+            "dossier_code": dossier.code,
+            "received_at": timezone.localtime(dossier.received_at).strftime("%H giờ %M, ngày %d/%m/%Y")
+            if dossier.received_at
+            else "",
+            "applicant": dossier.applicant_name,
+            "id_number": dossier.applicant_id_number,
+            "address": dossier.applicant_address,
+            "note": note,
+            "signer_position": "Thủ trưởng cơ quan",
+            "recipients": [dossier.applicant_name, "Lưu: VT"],
+        },
+        page_size="A4",
+    )
+    document = create_document(
+        title=_("Result of dossier %(code)s") % {"code": dossier.code},
+        unit=dossier.current_unit,
+        file=SimpleUploadedFile(f"ket-qua-{dossier.code}.pdf", pdf, content_type="application/pdf"),
+        uploaded_by=by,
+    )
+    attach_result(dossier, by=by, document=document)
+    return document
 
 
 def return_result(

@@ -450,6 +450,16 @@ class _Powers:
 PROCESSORS = (Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT, Role.LEADER)
 
 
+def _run_close_at_desk(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    services.resolve_at_desk(dossier, by=user)
+    return _("The result was given at the desk and the dossier is closed.")
+
+
+def _run_generate_result(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    created.append(services.generate_result(dossier, by=user, note=form.cleaned_data.get("note", "")))
+    return _("The result was drafted from the template; the leader signs it next.")
+
+
 def _run_forward(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
     services.forward_dossier(dossier, by=user)
     return _("The dossier was forwarded to %(unit)s.") % {"unit": dossier.current_unit.name}
@@ -609,6 +619,20 @@ ACTIONS: dict[str, ActionSpec] = {
         _online_at_desk,
         _run_refuse_online,
         danger=True,
+    ),
+    "close_at_desk": ActionSpec(
+        gettext_lazy("Give the result now and close"),
+        forms.PlainForm,
+        lambda p: (
+            p.status(Status.RECEIVED) and p.receives and services.is_immediate(p.dossier.procedure_version)
+        ),
+        _run_close_at_desk,
+    ),
+    "generate_result": ActionSpec(
+        gettext_lazy("Draft the result from the template"),
+        forms.NoteForm,
+        lambda p: p.status(Status.PROCESSING) and p.act_as(*PROCESSORS) and not p.dossier.result_document_id,
+        _run_generate_result,
     ),
     "forward": ActionSpec(
         gettext_lazy("Forward for processing"),
