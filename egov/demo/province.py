@@ -16,6 +16,8 @@ PROVINCE_IDENTIFIER = "H51"
 PROVINCE_ADDRESS = "Số 18 đường Nha Trang, phường Phan Đình Phùng, tỉnh Thái Nguyên"
 DEMO_PASSWORD = "egov-demo-2026"  # noqa: S105 — printed by `make run`; demo only
 MERGER_DATE = dt.date(2025, 7, 1)
+# A citizen of Xã Đồng Hỷ known to the population-database simulator (invented, not a real person).
+DEMO_CITIZEN_ID = "019090001234"
 
 LEVELS = [
     # code, name, order, may sit under, historic only

@@ -141,6 +141,22 @@ def seed_staff(units: dict[str, Unit]) -> list[User]:
     return people
 
 
+def seed_citizen() -> User:
+    """A citizen with a password account (the population simulator knows him too)."""
+    citizen = User.objects.filter(username=demo.DEMO_CITIZEN_ID).first()
+    if citizen is None:
+        citizen = User.objects.create_user(
+            username=demo.DEMO_CITIZEN_ID,
+            password=demo.DEMO_PASSWORD,
+            kind=User.Kind.CITIZEN,
+            full_name="Nguyễn Văn An",
+            national_id=demo.DEMO_CITIZEN_ID,
+            email="an.nguyen@demo.egov.vn",
+            phone="0912345678",
+        )
+    return citizen
+
+
 def seed_catalogue() -> int:
     """Import the demo catalogue unless a catalogue is already there."""
     if Procedure.objects.exists():
@@ -162,6 +178,7 @@ def seed_demo() -> dict[str, int]:
     levels = seed_levels()
     units = seed_units(levels)
     seed_staff(units)
+    seed_citizen()
     seed_catalogue()
     ensure_demo_pki()
     ensure_demo_certificates()

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from egov.demo.province import DEMO_PASSWORD, STAFF
+from egov.demo.province import DEMO_CITIZEN_ID, DEMO_PASSWORD, STAFF
 
 
 class Command(BaseCommand):
@@ -13,3 +13,7 @@ class Command(BaseCommand):
         for person in STAFF:
             note = "  (two-factor enrolment at first login)" if person.role == "administrator" else ""
             self.stdout.write(f"    {person.username:<22} {person.get_role_label()}{note}")
+        self.stdout.write(
+            f"\n  Demo citizen: {DEMO_CITIZEN_ID} (Nguyễn Văn An), same password — or log in with VNeID "
+            "(the simulator) and pick a citizen.\n  Signing PIN of leaders and clerks: 123456"
+        )
