@@ -46,6 +46,8 @@ def test_leader_then_seal_both_valid(document, leader, clerk, leader_cert, seal_
 
         client = Client()
         client.force_login(clerk)
-        page = client.get(f"/can-bo/ky-so/tai-lieu/{document.pk}/").content.decode()
+        page = client.get(
+            f"/can-bo/ky-so/tai-lieu/{document.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
     assert "All signatures are valid" in page
     assert "Organisation seal" in page
