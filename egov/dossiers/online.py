@@ -26,7 +26,6 @@ from egov.core.text import fold
 from egov.documents import services as document_services
 from egov.documents.models import Document
 from egov.dossiers import deadlines, eforms, services
-from egov.dossiers.codes import allocate_code
 from egov.dossiers.models import Channel, Dossier, DossierComponent, Draft, DraftAttachment, Status
 from egov.dossiers.permissions import can_receive_at
 from egov.integrations.errors import IntegrationError
@@ -301,33 +300,15 @@ def submit_online(draft: Draft, *, by: User, now: dt.datetime | None = None) -> 
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_dossier_id is not None:
             return Dossier.objects.get(pk=locked.submitted_dossier_id)
-        dossier = Dossier(
-            code=allocate_code(unit, now),
-            procedure=version.procedure,
-            procedure_version=version,
+        dossier = services.create_dossier_row(
+            version=version,
             receiving_unit=unit,
             competent_unit=competent,
-            current_unit=unit,
+            applicant=applicant,
             channel=Channel.ONLINE,
-            status=Status.REGISTERED,
-            applicant_name=applicant.name.strip(),
-            applicant_id_number=applicant.id_number,
-            applicant_birth_date=applicant.birth_date,
-            applicant_address=applicant.address,
-            applicant_phone=applicant.phone,
-            applicant_email=applicant.email,
-            owner_name=applicant.name.strip(),
-            owner_address=applicant.address,
-            from_population_db=applicant.from_population_db,
+            now=now,
             citizen=by,
-            subject=version.name,
-            fee_amount=sum(fee.amount for fee in version.fees.all()),
-            created_at=now,
         )
-        dossier.search_text = fold(
-            f"{dossier.code} {dossier.applicant_name} {dossier.owner_name} {dossier.applicant_id_number}"
-        )
-        dossier.save(force_insert=True)
         _save_components(dossier, version, {a.catalogue_component_id: a.document for a in attachments})
         review_due = get_calendar().add_working_hours(now, REVIEW_WORKING_HOURS)
         services.record_online_submission(

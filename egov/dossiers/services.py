@@ -144,34 +144,15 @@ def register_at_desk(
     calendar = get_calendar()
     try:
         with transaction.atomic():
-            dossier = Dossier(
-                code=allocate_code(receiving_unit, now),
-                procedure=version.procedure,
-                procedure_version=version,
+            dossier = create_dossier_row(
+                version=version,
                 receiving_unit=receiving_unit,
                 competent_unit=competent,
-                current_unit=receiving_unit,
+                applicant=applicant,
                 channel=channel,
-                status=Status.REGISTERED,
-                applicant_kind=applicant.kind,
-                applicant_name=applicant.name.strip(),
-                applicant_id_number=applicant.id_number,
-                applicant_birth_date=applicant.birth_date,
-                applicant_address=applicant.address,
-                applicant_phone=applicant.phone,
-                applicant_email=applicant.email,
-                owner_name=applicant.owner_name or applicant.name.strip(),
-                owner_address=applicant.owner_address or applicant.address,
-                from_population_db=applicant.from_population_db,
-                subject=version.name,
-                fee_amount=sum(fee.amount for fee in version.fees.all()),
+                now=now,
                 submission_key=submission_key,
-                created_at=now,
             )
-            dossier.search_text = fold(
-                f"{dossier.code} {dossier.applicant_name} {dossier.owner_name} {dossier.applicant_id_number}"
-            )
-            dossier.save(force_insert=True)
             _save_components(dossier, version, components)
             _event(
                 dossier, "registered", received_by, None, Status.REGISTERED, at=now, to_unit=receiving_unit
@@ -204,6 +185,54 @@ def register_at_desk(
         if submission_key:
             return Dossier.objects.get(submission_key=submission_key)
         raise
+    return dossier
+
+
+def create_dossier_row(
+    *,
+    version: ProcedureVersion,
+    receiving_unit: Unit,
+    competent_unit: Unit,
+    applicant: Applicant,
+    channel: int,
+    now: dt.datetime,
+    citizen: User | None = None,
+    submission_key: str | None = None,
+) -> Dossier:
+    """Insert a new dossier in status 1 with its code; the caller holds the transaction.
+
+    The one place a Dossier row is born, whatever the channel: the code is taken here, inside the
+    caller's transaction, so a rollback gives the number back (TT 01/2018 Điều 19).
+    """
+    dossier = Dossier(
+        code=allocate_code(receiving_unit, now),
+        procedure=version.procedure,
+        procedure_version=version,
+        receiving_unit=receiving_unit,
+        competent_unit=competent_unit,
+        current_unit=receiving_unit,
+        channel=channel,
+        status=Status.REGISTERED,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number,
+        applicant_birth_date=applicant.birth_date,
+        applicant_address=applicant.address,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        owner_name=applicant.owner_name or applicant.name.strip(),
+        owner_address=applicant.owner_address or applicant.address,
+        from_population_db=applicant.from_population_db,
+        citizen=citizen,
+        subject=version.name,
+        fee_amount=sum(fee.amount for fee in version.fees.all()),
+        submission_key=submission_key,
+        created_at=now,
+    )
+    dossier.search_text = fold(
+        f"{dossier.code} {dossier.applicant_name} {dossier.owner_name} {dossier.applicant_id_number}"
+    )
+    dossier.save(force_insert=True)
     return dossier
 
 
