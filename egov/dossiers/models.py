@@ -454,6 +454,8 @@ class DraftAttachment(models.Model):
         "procedures.Component", on_delete=models.PROTECT, related_name="+"
     )
     document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    # Chosen from the citizen's data store (ND 45/2020 Điều 16), not uploaded again.
+    from_store = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

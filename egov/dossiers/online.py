@@ -9,7 +9,7 @@ supplement request online on the same dossier.
 """
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -226,7 +226,7 @@ def attach_to_draft(
         attachment, _created = DraftAttachment.objects.update_or_create(
             draft=draft,
             catalogue_component=component,
-            defaults={"document": document, "created_at": now or timezone.now()},
+            defaults={"document": document, "from_store": False, "created_at": now or timezone.now()},
         )
         audit.record(
             actor=by,
@@ -237,10 +237,107 @@ def attach_to_draft(
     return attachment
 
 
+def attach_from_store(
+    draft: Draft, *, component: Component, document: Document, by: User, now: dt.datetime | None = None
+) -> DraftAttachment:
+    """Attach a document of the citizen's data store to the draft, without uploading it again."""
+    _own_open(draft, by)
+    if component.version_id != draft.procedure_version_id:
+        raise ValidationError(_("This paper is not part of the procedure."))
+    if component.form:
+        raise ValidationError(_("This paper is the e-form itself."))
+    if not in_store(by, document.pk):
+        raise ValidationError(_("This document is not in your data store."))
+    with transaction.atomic():
+        attachment, _created = DraftAttachment.objects.update_or_create(
+            draft=draft,
+            catalogue_component=component,
+            defaults={"document": document, "from_store": True, "created_at": now or timezone.now()},
+        )
+        audit.record(
+            actor=by,
+            action="dossier.draft_attachment_from_store",
+            target=draft,
+            after={"component": component.pk, "document": document.pk},
+        )
+    return attachment
+
+
 def create_upload(title: str, unit: Unit, file: Any, by: User) -> Document:
     from egov.documents.services import TITLE_MAX_LENGTH, create_document
 
     return create_document(title=title[:TITLE_MAX_LENGTH], unit=unit, file=file, uploaded_by=by)
+
+
+# --- The citizen's data store (kho dữ liệu, ND 45/2020 Điều 16) ------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreItem:
+    """A document of the citizen's store: a result of their dossier or a paper they submitted."""
+
+    document: Document
+    kind: str  # "result" or "attachment"
+    dossier_code: str
+    name: str
+    at: dt.datetime | None
+
+
+def store_results(user: User) -> QuerySet[Dossier]:
+    """The citizen's dossiers whose electronic result is ready or handed over."""
+    if not user.is_authenticated or not user.is_citizen:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(
+        citizen=user, result_document__isnull=False, status__in=(Status.RESOLVED, Status.RETURNED)
+    )
+
+
+def store_attachments(user: User) -> QuerySet[DraftAttachment]:
+    """The papers the citizen attached to drafts they submitted."""
+    if not user.is_authenticated or not user.is_citizen:
+        return DraftAttachment.objects.none()
+    return DraftAttachment.objects.filter(draft__citizen=user, draft__submitted_dossier__isnull=False)
+
+
+def store_items(user: User) -> list[StoreItem]:
+    """Every document of the store, once each: results first, newest first; derived, never copied."""
+    items: list[StoreItem] = []
+    seen: set[int] = set()
+    results = store_results(user).select_related("result_document", "procedure_version")
+    for dossier in results.order_by("-resolved_at", "-pk"):
+        document = dossier.result_document
+        if document is None or document.pk in seen:
+            continue
+        seen.add(document.pk)
+        items.append(
+            StoreItem(document, "result", dossier.code, dossier.procedure_version.name, dossier.resolved_at)
+        )
+    attachments = store_attachments(user).select_related(
+        "document", "catalogue_component", "draft__submitted_dossier"
+    )
+    for attachment in attachments.order_by("-created_at", "-pk"):
+        if attachment.document_id in seen:
+            continue
+        seen.add(attachment.document_id)
+        dossier_row = attachment.draft.submitted_dossier
+        items.append(
+            StoreItem(
+                attachment.document,
+                "attachment",
+                dossier_row.code if dossier_row else "",
+                attachment.catalogue_component.name,
+                attachment.created_at,
+            )
+        )
+    return items
+
+
+def in_store(user: User, document_id: int) -> bool:
+    """Whether the document is in the citizen's store (else it is not theirs to use or see)."""
+    return (
+        store_results(user).filter(result_document_id=document_id).exists()
+        or store_attachments(user).filter(document_id=document_id).exists()
+    )
 
 
 # --- Submission -------------------------------------------------------------------------------------
@@ -309,7 +406,12 @@ def submit_online(draft: Draft, *, by: User, now: dt.datetime | None = None) -> 
             now=now,
             citizen=by,
         )
-        _save_components(dossier, version, {a.catalogue_component_id: a.document for a in attachments})
+        _save_components(
+            dossier,
+            version,
+            {a.catalogue_component_id: a.document for a in attachments},
+            {a.catalogue_component_id for a in attachments if a.from_store},
+        )
         review_due = get_calendar().add_working_hours(now, REVIEW_WORKING_HOURS)
         services.record_online_submission(
             dossier, by=by, at=now, review_due_at=review_due, form=eforms.to_json(cleaned)
@@ -321,7 +423,13 @@ def submit_online(draft: Draft, *, by: User, now: dt.datetime | None = None) -> 
     return dossier
 
 
-def _save_components(dossier: Dossier, version: ProcedureVersion, documents: Mapping[int, Document]) -> None:
+def _save_components(
+    dossier: Dossier,
+    version: ProcedureVersion,
+    documents: Mapping[int, Document],
+    from_store: Set[int] = frozenset(),
+) -> None:
+    """One row per paper; a paper taken from the store is flagged reused (QĐ 766 4.3–4.4)."""
     rows: list[DossierComponent] = []
     for component in version.components.all():
         document = documents.get(component.pk)
@@ -336,6 +444,8 @@ def _save_components(dossier: Dossier, version: ProcedureVersion, documents: Map
                 is_required=component.is_required,
                 document=document,
                 is_digitised=False,  # submitted electronically, nothing was scanned
+                is_reused=component.pk in from_store,  # HoSoCoThanhPhanSoHoa
+                from_citizen_store=component.pk in from_store,  # DuocLayTuKhoDMQG
                 exemption=ONLINE_EXEMPTION,
             )
         )

@@ -31,6 +31,8 @@ from egov.dossiers.permissions import dossiers_visible_to, get_dossier_for_user
 from egov.organization.models import Unit
 from egov.procedures.models import Procedure, ProcedureVersion
 from egov.procedures.permissions import get_public_procedure
+from egov.signatures import services as signature_services
+from egov.signatures.models import SignatureValidation
 
 # What each event means to the applicant; events not listed here are internal and not shown.
 CITIZEN_EVENTS = {
@@ -150,12 +152,18 @@ def _save(request: AuthenticatedRequest, draft: Draft, specs: list[eforms.Field]
         online.save_draft(
             draft, by=request.user, values=eforms.raw_values(specs, request.POST), receiving_unit=unit
         )
+    attached = {a.catalogue_component_id: a.document_id for a in draft.attachments.all()}
     for component in draft.procedure_version.components.all():
         upload = request.FILES.get(f"file_{component.pk}")
-        if upload is None:
-            continue
+        chosen = request.POST.get(f"store_{component.pk}", "")
         try:
-            online.attach_to_draft(draft, by=request.user, component=component, file=upload)
+            if upload is not None:
+                online.attach_to_draft(draft, by=request.user, component=component, file=upload)
+            elif chosen.isdigit() and attached.get(component.pk) != int(chosen):
+                document = Document.objects.filter(pk=int(chosen)).first()
+                if document is None:
+                    raise ValidationError(_("This document is not in your data store."))
+                online.attach_from_store(draft, component=component, document=document, by=request.user)
         except ValidationError as invalid:
             errors[f"file_{component.pk}"] = invalid.messages
     return errors
@@ -180,6 +188,7 @@ def _form_context(draft: Draft, form: eforms.EForm, errors: dict[str, list[str]]
         }
         for component in version.components.all()
     ]
+    store = online.store_items(draft.citizen)
     shown = form.shown_names()
     return {
         "draft": draft,
@@ -192,6 +201,7 @@ def _form_context(draft: Draft, form: eforms.EForm, errors: dict[str, list[str]]
         "component_errors": errors.get("components", []),
         "general_errors": errors.get("__all__", []),
         "prefilled": bool(draft.prefilled),
+        "store": store,
     }
 
 
@@ -311,13 +321,15 @@ def _dossier_context(dossier: Dossier, upload_errors: list[str] | None = None) -
     components = list(
         DossierComponent.objects.filter(dossier=dossier).select_related("document").order_by("position")
     )
+    result = _result_available(dossier)
     return {
         "dossier": dossier,
         "events": events,
         "components": components,
         "missing": online.missing_items(dossier) if dossier.status == Status.SUPPLEMENT_REQUESTED else [],
         "can_supply": dossier.status == Status.SUPPLEMENT_REQUESTED,
-        "result": _result_available(dossier),
+        "result": result,
+        "validation": _result_validation(dossier) if result else None,
         "print_links": _print_links(dossier),
         "todo": _expected(dossier),
         "feedback_url": _feedback_url(dossier),
@@ -326,6 +338,18 @@ def _dossier_context(dossier: Dossier, upload_errors: list[str] | None = None) -
         ),
         "upload_errors": upload_errors or [],
     }
+
+
+def _result_validation(dossier: Dossier) -> SignatureValidation | None:
+    """The signature check of the result's current version; checked once if never checked."""
+    document = dossier.result_document
+    version = document.current_version if document is not None else None
+    if version is None:
+        return None
+    validation = signature_services.latest_validation(version)
+    if validation is None and version.has_signatures:
+        validation = signature_services.validate_version(version, validated_by=None)
+    return validation
 
 
 @citizen_view
@@ -368,5 +392,24 @@ def citizen_file(request: AuthenticatedRequest, code: str, document_id: int) -> 
     own_paper = DossierComponent.objects.filter(dossier=dossier, document_id=document_id).exists()
     is_result = dossier.result_document_id == document_id and _result_available(dossier)
     if not (own_paper or is_result):
+        raise Http404
+    return _serve(request, document_id)
+
+
+# --- My data store ---------------------------------------------------------------------------------
+
+
+@citizen_view
+@require_http_methods(["GET"])
+def data_store(request: AuthenticatedRequest) -> HttpResponse:
+    """ "Kho dữ liệu của tôi" (ND 45/2020 Điều 16): my results and the papers I submitted."""
+    return render(request, "portal/data_store.html", {"items": online.store_items(request.user)})
+
+
+@citizen_view
+@require_http_methods(["GET"])
+def store_file(request: AuthenticatedRequest, document_id: int) -> FileResponse:
+    """A document of my data store; anyone else's does not exist for me."""
+    if not online.in_store(request.user, document_id):
         raise Http404
     return _serve(request, document_id)

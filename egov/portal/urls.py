@@ -12,6 +12,8 @@ urlpatterns = [
     path("tra-cuu/<str:code>/", lookup_views.lookup_detail, name="lookup_detail"),
     # The citizen's own pages; fixed words ("nhap/") go before "<str:code>/".
     path("ho-so-cua-toi/", online_views.my_dossiers, name="my_dossiers"),
+    path("kho-du-lieu/", online_views.data_store, name="data_store"),
+    path("kho-du-lieu/tep/<int:document_id>/", online_views.store_file, name="store_file"),
     path("ho-so-cua-toi/nhap/<int:pk>/", online_views.online_draft, name="online_draft"),
     path("ho-so-cua-toi/nhap/<int:pk>/tep/<int:document_id>/", online_views.draft_file, name="draft_file"),
     path("ho-so-cua-toi/<str:code>/", online_views.citizen_dossier, name="citizen_dossier"),
