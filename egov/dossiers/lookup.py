@@ -55,9 +55,12 @@ def public_status(code: str) -> PublicStatus | None:
     if not code:
         return None
     # Steps are numbered 1..n by position (procedures.services import), as the dossier's current_step.
-    step_name = ProcessStep.objects.filter(
-        version=OuterRef("procedure_version"), position=OuterRef("current_step")
-    ).values("name")[:1]
+    # One step matches (version, position); no ordering, so the planner adds no join or sort.
+    step_name = (
+        ProcessStep.objects.filter(version=OuterRef("procedure_version"), position=OuterRef("current_step"))
+        .order_by()
+        .values("name")[:1]
+    )
     row = (
         Dossier.objects.filter(code=code)
         .annotate(step_name=Subquery(step_name))

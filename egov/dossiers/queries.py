@@ -62,9 +62,12 @@ def queue_for(
     else:
         dossiers = dossiers.filter(closed_at__isnull=True)
     dossiers = _filtered(dossiers, filters)
-    step_name = ProcessStep.objects.filter(
-        version=OuterRef("procedure_version"), position=OuterRef("current_step")
-    ).values("name")[:1]
+    # One step matches (version, position); no ordering, so the planner adds no join or sort.
+    step_name = (
+        ProcessStep.objects.filter(version=OuterRef("procedure_version"), position=OuterRef("current_step"))
+        .order_by()
+        .values("name")[:1]
+    )
     dossiers = dossiers.select_related("procedure", "procedure_version", "current_unit").annotate(
         step_name=Subquery(step_name)
     )
