@@ -63,10 +63,14 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy egov config
 
-# Figures for docs/performance.md (issue 6 adds the province-sized load tests).
+# Load tests against PostgreSQL (DATABASE server on 127.0.0.1:5432): builds the dataset, measures
+# pgbench and a bare Django pair as baselines, then egov's scenarios; rewrites the generated part of
+# docs/performance.md. SIZE=province (2 M dossiers) or nation-slice (10 M) for the larger runs.
+# wrk — the HTTP load generator; postgresql-client — pgbench, the database's own baseline.
+SIZE ?= small
 bench: setup
-	$(PY) bench/signatures.py --n 50
-	$(PY) bench/ocr.py --pages 3
+	@scripts/ensure-system-packages.sh wrk postgresql-client
+	$(PY) bench/run.py --size $(SIZE) $(BENCH_ARGS)
 
 check: lint typecheck test
 

@@ -58,6 +58,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/egov_bench")
     parser.add_argument("--reset", action="store_true", help="drop and re-create the database first")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--documents", type=int, help="documents to add (default: half the dossier count; 0 for none)"
+    )
     return parser.parse_args()
 
 
@@ -493,6 +496,126 @@ class Generator:
         return dossiers, events, components, dossier_id, event_id, component_id
 
 
+# --- official documents (for the accent-insensitive document search) ----------------------------
+
+DOC_KINDS = ["Quyết định", "Công văn", "Tờ trình", "Báo cáo", "Kế hoạch", "Thông báo", "Giấy mời", "Biên bản"]
+DOC_SUBJECTS = [
+    "về việc phê duyệt kế hoạch sử dụng đất năm {year}",
+    "về việc cấp giấy chứng nhận quyền sử dụng đất cho hộ {person}",
+    "kết quả giải quyết thủ tục hành chính quý {quarter} năm {year}",
+    "triển khai chuyển đổi số trong cơ quan hành chính năm {year}",
+    "phòng, chống thiên tai và tìm kiếm cứu nạn mùa mưa bão {year}",
+    "tiêm chủng mở rộng cho trẻ em dưới 5 tuổi",
+    "xây dựng nông thôn mới nâng cao giai đoạn {year}–{next_year}",
+    "đăng ký khai sinh, kết hôn trực tuyến toàn trình",
+    "giao chỉ tiêu thu ngân sách nhà nước năm {year}",
+    "khen thưởng tập thể, cá nhân có thành tích xuất sắc năm {year}",
+    "tổ chức tiếp công dân định kỳ tháng {month}",
+    "bồi thường, hỗ trợ tái định cư dự án đường tỉnh {road}",
+    "cải cách hành chính và nâng cao chỉ số hài lòng của người dân",
+    "bổ nhiệm cán bộ lãnh đạo phòng chuyên môn",
+    "kiểm tra an toàn thực phẩm dịp Tết Nguyên đán {year}",
+]
+DOC_SENTENCES = [
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015.",
+    "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư.",
+    "Theo đề nghị của Trưởng phòng Tài nguyên và Môi trường.",
+    "Ủy ban nhân dân đề nghị các cơ quan, đơn vị khẩn trương triển khai thực hiện.",
+    "Giao Văn phòng theo dõi, đôn đốc và báo cáo kết quả trước ngày 25 hằng tháng.",
+    "Thủ trưởng các cơ quan, đơn vị và cá nhân có liên quan chịu trách nhiệm thi hành.",
+    "Kinh phí thực hiện từ nguồn ngân sách địa phương được giao trong dự toán.",
+    "Quyết định này có hiệu lực kể từ ngày ký.",
+    "Trong quá trình thực hiện, nếu có vướng mắc, phản ánh về Sở Nội vụ để tổng hợp.",
+    "Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên 98 phần trăm, không có hồ sơ tồn đọng.",
+]
+
+
+def load_documents(pg, cat: Catalogue, rng: random.Random, count: int, now: dt.datetime) -> tuple[int, float]:
+    """COPY `count` official documents, one version each (no file on disk: only search reads them)."""
+    from egov.core.text import fold
+    from egov.documents.models import Document, DocumentVersion
+    from egov.organization.models import Unit
+
+    units = list(Unit.objects.values_list("id", flat=True))
+    unit_weights = [rng.choice([1, 1, 2, 3, 6]) for _ in units]
+    unit_cum = cumulative(unit_weights)
+    people = [
+        "ông Nguyễn Văn Hùng",
+        "bà Trần Thị Lan",
+        "ông Lê Đức Thắng",
+        "bà Phạm Thị Hoà",
+        "ông Đỗ Quang Vinh",
+    ]
+    specs = (copy_spec(Document), copy_spec(DocumentVersion))
+    first = pg.execute("SELECT coalesce(max(id), 0) FROM documents_document").fetchone()[0] + 1
+    first_version = pg.execute("SELECT coalesce(max(id), 0) FROM documents_documentversion").fetchone()[0] + 1
+    span_seconds = YEARS * 365 * 86400
+    started = time.perf_counter()
+    documents, versions = [], []
+
+    def flush() -> None:
+        with pg.cursor() as cur:
+            copy_rows(cur, specs[0], documents)
+            copy_rows(cur, specs[1], versions)
+        pg.commit()  # the two foreign keys between the tables are checked here (deferred)
+        documents.clear()
+        versions.clear()
+
+    for n in range(count):
+        doc_id, version_id = first + n, first_version + n
+        created = now - dt.timedelta(seconds=rng.randrange(span_seconds))
+        year = created.year
+        subject = rng.choice(DOC_SUBJECTS).format(
+            year=year,
+            next_year=year + 5,
+            quarter=rng.randint(1, 4),
+            month=rng.randint(1, 12),
+            person=rng.choice(people),
+            road=rng.randint(260, 273),
+        )
+        title = f"{rng.choice(DOC_KINDS)} {subject}"
+        text = " ".join([title, *rng.sample(DOC_SENTENCES, rng.randint(3, 6))])
+        unit = units[bisect.bisect_right(unit_cum, rng.random() * unit_cum[-1])]
+        sha = f"{rng.getrandbits(256):064x}"
+        documents.append(
+            {
+                "id": doc_id,
+                "title": title,
+                "search_title": fold(title),
+                "unit_id": unit,
+                "created_at": created,
+                "current_version_id": version_id,
+            }
+        )
+        versions.append(
+            {
+                "id": version_id,
+                "document_id": doc_id,
+                "number": 1,
+                "origin": "upload",
+                "file": f"bench/{sha[:2]}/{sha}.pdf",
+                "original_filename": "van-ban.pdf",
+                "sha256": sha,
+                "size": rng.randint(40_000, 900_000),
+                "mime_type": "application/pdf",
+                "page_count": rng.randint(1, 6),
+                "has_signatures": True,
+                "is_pdfa": False,
+                "text": text,
+                "search_text": fold(text),
+                "created_at": created,
+            }
+        )
+        if len(documents) >= BATCH:
+            flush()
+    flush()
+    for table in ("documents_document", "documents_documentversion"):
+        sequence = f"pg_get_serial_sequence('{table}', 'id')"
+        pg.execute(f"SELECT setval({sequence}, (SELECT coalesce(max(id), 1) FROM {table}))")  # noqa: S608
+    pg.commit()
+    return count, time.perf_counter() - started
+
+
 def copy_spec(model) -> tuple[str, list[str], list]:
     """Table, columns and per-column defaults (JSON as text) for COPY of a Django model."""
     from django.db.models import JSONField
@@ -512,6 +635,7 @@ def copy_spec(model) -> tuple[str, list[str], list]:
             "CharField",
             "TextField",
             "EmailField",
+            "FileField",
         ):
             value = ""
         else:
@@ -641,6 +765,8 @@ def main() -> int:
         seconds["DossierCodeCounter"] = time.perf_counter() - t0
         counts["DossierCodeCounter"] = len(gen.counters_touched)
         load_seconds = time.perf_counter() - load_started
+        document_count = total // 2 if args.documents is None else args.documents
+        documents_loaded, documents_seconds = load_documents(pg, cat, rng, document_count, now)
         pg.autocommit = True
         t0 = time.perf_counter()
         for table in (
@@ -682,6 +808,11 @@ def main() -> int:
         f"  all tables          {rows_total:>11,} rows  "
         f"{rows_total / load_seconds:,.0f} rows/s end to end (incl. generation)"
     )
+    if documents_loaded:
+        print(
+            f"  Document + version  {documents_loaded:>11,} × 2 rows  {documents_seconds:.1f} s  "
+            f"{2 * documents_loaded / documents_seconds:,.0f} rows/s (incl. generation)"
+        )
     print(f"setval + VACUUM ANALYZE {analyze_seconds:.1f} s")
     print(f"database size {size[0]} ({size[1]:,} bytes)")
     print("status counts", status)

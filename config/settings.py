@@ -191,6 +191,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- Dossiers -----------------------------------------------------------------------------------
+# Public lookups by code per client address per minute (portal page and API together); codes are
+# sequential, so an open lookup invites enumeration. The benchmark raises it to measure the read.
+EGOV_LOOKUP_LIMIT_PER_MINUTE = env_int("EGOV_LOOKUP_LIMIT_PER_MINUTE", 30)
+
 # --- Documents ----------------------------------------------------------------------------------
 EGOV_UPLOAD_MAX_BYTES = env_int("EGOV_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 # Pixels in one scanned image beyond which it is treated as a decompression bomb.

@@ -5,6 +5,7 @@
 #   fonts-noto-core     — fonts covering every Vietnamese diacritic for PDFs (WeasyPrint)
 #   tesseract-ocr-vie   — Vietnamese OCR model; ghostscript, poppler-utils — PDF/A output, previews
 #   softhsm2            — a software PKCS#11 token standing in for a USB signing token in tests
+#   wrk, postgresql-client — HTTP load generator and pgbench, for `make bench` only
 # Usage: scripts/ensure-system-packages.sh PACKAGE...
 set -euo pipefail
 missing=()

@@ -9,6 +9,7 @@ owner, ID number, address, phone, e-mail, notes or people handling it.
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 
@@ -17,9 +18,6 @@ from egov.dossiers.models import Dossier, Status
 from egov.procedures.models import ProcessStep
 
 MAX_CODE_LENGTH = 48  # Dossier.code's max_length
-# Codes are sequential per unit and day, so an open lookup invites enumeration: at most this many
-# lookups per client address per minute, the portal page and the API counted together.
-LOOKUP_LIMIT = 30
 LOOKUP_WINDOW_SECONDS = 60
 
 
@@ -104,6 +102,6 @@ def throttle_lookup(request: HttpRequest) -> int | None:
     return ratelimit.hit(
         "dossier-lookup",
         ratelimit.client_ip(request),
-        limit=LOOKUP_LIMIT,
+        limit=settings.EGOV_LOOKUP_LIMIT_PER_MINUTE,
         window_seconds=LOOKUP_WINDOW_SECONDS,
     )
