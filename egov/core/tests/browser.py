@@ -7,9 +7,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 
+# What egov.organization.tests.factories.make_user sets as everyone's password.
+PASSWORD = "Mat-khau-dai-123"
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -42,26 +46,53 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server) -> Iterator[object]:
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+def _new_page(browser, live_server, **options: object):
+    """A page in a browser context of its own: its own cookies, so its own login."""
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:
+    page = _new_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def other_page(browser, live_server) -> Iterator[object]:
+    """A second person's browser beside `page`'s, e.g. the officer who answers the citizen."""
+    page = _new_page(browser, live_server)
+    yield page
+    page.context.close()
 
 
 @pytest.fixture
 def phone_page(browser, live_server) -> Iterator[object]:
     """A cheap phone: 360×640, touch, slow-ish CPU is not emulated."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="vi-VN",
-        viewport={"width": 360, "height": 640},
-        is_mobile=True,
-        has_touch=True,
+    page = _new_page(
+        browser, live_server, viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
     yield page
-    context.close()
+    page.context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the whole page as var/screenshots/<name>.png (the docs and the reviews show them)."""
+    folder = Path(settings.VAR_DIR) / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def log_in(page, username: str, next_url: str, password: str = PASSWORD) -> None:
+    """Log in on the login page and wait until the browser is at `next_url`."""
+    page.goto(f"/tai-khoan/dang-nhap/?next={next_url}")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    # The login page's own address ends with ?next=…, which a glob on the address would match.
+    page.wait_for_url(lambda url: urlsplit(url).path == next_url)

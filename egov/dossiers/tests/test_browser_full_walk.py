@@ -1,14 +1,12 @@
 """The whole one-stop journey in Chromium: intake → specialist → consultation → result signed by the
 leader → returned at the desk → the citizen looks the dossier up by its code."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
+from egov.core.tests.browser import screenshot
 from egov.dossiers.models import Consultation, Dossier, Status
 from egov.dossiers.tests.factories import commune_procedure, tiny_pdf
-from egov.dossiers.tests.test_browser_one_stop import _act, _log_in, _screenshot
+from egov.dossiers.tests.test_browser_one_stop import _act, _log_in
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
 from egov.signatures import services as signatures
@@ -103,5 +101,4 @@ def test_intake_consultation_signed_result_return_and_public_lookup(page, provin
     text = page.locator("main").inner_text()
     assert "Đã trả kết quả" in text
     assert "Nguyễn Thị Ánh Tuyết" not in text  # the public lookup shows no personal data
-    _screenshot(page, "dossier-public-lookup")
-    assert Path(settings.VAR_DIR, "screenshots", "dossier-public-lookup.png").exists()
+    assert screenshot(page, "dossier-public-lookup").exists()

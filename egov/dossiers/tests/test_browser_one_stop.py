@@ -1,32 +1,20 @@
 """End to end in a real browser: a dossier from the desk through processing and back to the desk."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
+from egov.core.tests.browser import log_in, screenshot
 from egov.dossiers.models import Dossier, Status
 from egov.dossiers.tests.factories import commune_procedure, tiny_pdf
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
-PASSWORD = "Mat-khau-dai-123"
-
-
-def _screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def _log_in(page, username: str) -> None:
+    """An officer, alone in this browser context: the workspace opens."""
     page.context.clear_cookies()
-    page.goto("/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/can-bo/")
+    log_in(page, username, "/can-bo/")
 
 
 def _act(page, action: str, fill=None) -> None:
@@ -60,7 +48,7 @@ def test_a_dossier_goes_from_the_desk_to_the_leader_and_back(page, province, tmp
     page.locator("input[name=applicant_phone]").fill("0912345678")
     for file_input, scan in zip(page.locator("input[type=file]").all(), scans, strict=True):
         file_input.set_input_files(str(scan))
-    _screenshot(page, "dossier-intake")
+    screenshot(page, "dossier-intake")
     page.locator("button[name=do][value=accept]").click()
     page.wait_for_url("**/can-bo/ho-so/H51.60-*/")
     dossier = Dossier.objects.get()
@@ -90,7 +78,7 @@ def test_a_dossier_goes_from_the_desk_to_the_leader_and_back(page, province, tmp
     _act(page, "return_result", lambda panel: panel.locator("input[name=method][value=desk]").check())
     assert page.locator(".dossier-head .badge.status-10").is_visible()
     assert Dossier.objects.get().status == Status.RETURNED
-    _screenshot(page, "dossier-returned")
+    screenshot(page, "dossier-returned")
 
 
 def test_the_population_lookup_fills_the_form_in_place(page, province, live_server, settings):
@@ -108,4 +96,4 @@ def test_the_population_lookup_fills_the_form_in_place(page, province, live_serv
     assert page.locator("input[name=applicant_name]").input_value() == "Trần Thị Bình"
     assert page.locator("input[name=applicant_birth_date]").input_value() == "1995-08-20"
     assert page.url.endswith(f"?thu_tuc={version.procedure.code}")  # swapped in place, no reload
-    _screenshot(page, "dossier-intake-population")
+    screenshot(page, "dossier-intake-population")

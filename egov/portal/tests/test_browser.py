@@ -1,21 +1,13 @@
 """End to end in a real browser: a visitor finds a procedure; an officer logs in."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
+from egov.core.tests.browser import screenshot
 from egov.demo.seed import seed_catalogue
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
-
-
-def _screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_visitor_searches_without_accents_and_opens_a_procedure(page):
@@ -25,14 +17,14 @@ def test_visitor_searches_without_accents_and_opens_a_procedure(page):
     page.get_by_role("searchbox").first.fill("dang ky khai sinh")
     page.get_by_role("button", name="Tìm kiếm").first.click()
     page.wait_for_url("**/thu-tuc/?q=*")
-    _screenshot(page, "catalogue-search")
+    screenshot(page, "catalogue-search")
     page.get_by_role("link", name="Đăng ký khai sinh", exact=True).click()
 
     page.wait_for_url("**/thu-tuc/1.001193/")
     assert page.get_by_role("heading", level=1).inner_text() == "Đăng ký khai sinh"
     assert page.get_by_role("heading", name="Thành phần hồ sơ").is_visible()
     assert page.get_by_role("heading", name="Phí, lệ phí").is_visible()
-    _screenshot(page, "procedure-detail")
+    screenshot(page, "procedure-detail")
 
 
 def test_catalogue_fits_a_cheap_phone_screen(phone_page):
@@ -42,7 +34,7 @@ def test_catalogue_fits_a_cheap_phone_screen(phone_page):
 
     scroll_width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 360
-    _screenshot(phone_page, "catalogue-phone")
+    screenshot(phone_page, "catalogue-phone")
 
 
 def test_officer_logs_in_and_sees_their_positions(page, province):
@@ -56,7 +48,7 @@ def test_officer_logs_in_and_sees_their_positions(page, province):
     page.wait_for_url("**/can-bo/")
     assert "Sở Tư pháp" in page.content()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Xin chào")
-    _screenshot(page, "staff-home")
+    screenshot(page, "staff-home")
 
 
 def test_wrong_password_shows_a_vietnamese_error(page, province):

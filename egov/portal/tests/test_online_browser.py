@@ -2,21 +2,13 @@
 
 import pytest
 
+from egov.core.tests.browser import log_in
 from egov.dossiers.models import Dossier, Status
 from egov.dossiers.tests.factories import tiny_pdf
 from egov.dossiers.tests.online_factories import online_procedure
 from egov.organization.tests.factories import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "Mat-khau-dai-123"
-
-
-def _log_in(page, username: str, next_url: str) -> None:
-    page.goto(f"/tai-khoan/dang-nhap/?next={next_url}")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"**{next_url}")
 
 
 def test_a_citizen_submits_online_after_resuming_a_draft(page, province, settings, tmp_path):
@@ -30,7 +22,7 @@ def test_a_citizen_submits_online_after_resuming_a_draft(page, province, setting
         phone="0912345678",
     )
     start = f"/thu-tuc/{version.procedure.code}/nop-truc-tuyen/"
-    _log_in(page, "congdan.e2e", start)
+    log_in(page, "congdan.e2e", start)
     page.locator("main form button[type=submit]").click()  # "Start"
     page.wait_for_url("**/ho-so-cua-toi/nhap/*/")
 
@@ -47,7 +39,7 @@ def test_a_citizen_submits_online_after_resuming_a_draft(page, province, setting
     page.goto("/ho-so-cua-toi/")
     page.locator("form.inline button[type=submit]").click()
     page.context.clear_cookies()
-    _log_in(page, "congdan.e2e", "/ho-so-cua-toi/")
+    log_in(page, "congdan.e2e", "/ho-so-cua-toi/")
     page.get_by_role("link", name=version.name).click()
     page.wait_for_url(draft_url)
     assert page.locator("input[name=ho_ten_tre]").input_value() == "Nguyễn Bình An"
