@@ -237,7 +237,8 @@ class DossierFilters(Schema):
 
 @router.get("/dossiers", response=DossierPageOut, summary="Dossiers visible to the caller, newest first")
 def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]) -> DossierPageOut:
-    """Three queries whatever the page size: the caller's units, the count and the page."""
+    """Five queries whatever the page size: the caller's memberships, units and consultations, the
+    count and the page."""
     dossiers = dossiers_visible_to(_user(request))
     if filters.status is not None:
         dossiers = dossiers.filter(status=filters.status)
