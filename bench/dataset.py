@@ -550,6 +550,8 @@ def load_documents(pg, cat: Catalogue, rng: random.Random, count: int, now: dt.d
     first = pg.execute("SELECT coalesce(max(id), 0) FROM documents_document").fetchone()[0] + 1
     first_version = pg.execute("SELECT coalesce(max(id), 0) FROM documents_documentversion").fetchone()[0] + 1
     span_seconds = YEARS * 365 * 86400
+    # fold() works letter by letter, so the body's folded sentences are folded once here.
+    sentences = [(sentence, fold(sentence)) for sentence in DOC_SENTENCES]
     started = time.perf_counter()
     documents, versions = [], []
 
@@ -574,14 +576,19 @@ def load_documents(pg, cat: Catalogue, rng: random.Random, count: int, now: dt.d
             road=rng.randint(260, 273),
         )
         title = f"{rng.choice(DOC_KINDS)} {subject}"
-        text = " ".join([title, *rng.sample(DOC_SENTENCES, rng.randint(3, 6))])
+        folded_title = fold(title)
+        body = rng.sample(sentences, rng.randint(3, 6))
+        text = " ".join([title, *(plain for plain, _ in body)])
+        folded_text = " ".join([folded_title, *(folded for _, folded in body)])
         unit = units[bisect.bisect_right(unit_cum, rng.random() * unit_cum[-1])]
         sha = f"{rng.getrandbits(256):064x}"
         documents.append(
             {
                 "id": doc_id,
                 "title": title,
-                "search_title": fold(title),
+                "search_title": folded_title,
+                # As egov.documents.services writes it: the folded title, then the version's text.
+                "search_text": f"{folded_title} {folded_text}",
                 "unit_id": unit,
                 "created_at": created,
                 "current_version_id": version_id,
@@ -602,7 +609,7 @@ def load_documents(pg, cat: Catalogue, rng: random.Random, count: int, now: dt.d
                 "has_signatures": True,
                 "is_pdfa": False,
                 "text": text,
-                "search_text": fold(text),
+                "search_text": folded_text,
                 "created_at": created,
             }
         )

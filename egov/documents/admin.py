@@ -57,6 +57,10 @@ class DocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Document]):
     search_fields = ["title", "search_title"]
     date_hierarchy = "created_at"
     inlines = [VersionInline]
+    exclude = ["search_text"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
+        return super().get_queryset(request).defer("search_text")
 
 
 @admin.register(DocumentVersion)

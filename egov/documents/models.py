@@ -21,6 +21,9 @@ class Document(models.Model):
     title = models.CharField(_("title"), max_length=500)
     # Folded title (egov.core.text.fold) for accent-insensitive search (docs/decisions/0002).
     search_title = models.CharField(max_length=500, blank=True, editable=False)
+    # Folded title and current version's text in one column: one trigram index serves the search
+    # (documents/0003), where an OR across two tables could use none (docs/performance.md).
+    search_text = models.TextField(blank=True, editable=False)
     unit = models.ForeignKey(
         "organization.Unit", on_delete=models.PROTECT, related_name="documents", verbose_name=_("unit")
     )
@@ -35,7 +38,11 @@ class Document(models.Model):
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-        indexes = [models.Index(fields=["unit", "created_at"], name="document_unit_created_idx")]
+        indexes = [
+            models.Index(fields=["unit", "created_at"], name="document_unit_created_idx"),
+            # The search list is newest first over every unit the reader may see.
+            models.Index(fields=["-created_at", "-id"], name="document_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,6 +1,6 @@
 """Reads of documents: the search list and a document's versions and digitisation."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from egov.core.text import search_terms
 from egov.documents.models import DigitisationJob, Document, DocumentVersion
@@ -13,12 +13,10 @@ def search_documents(user: AnyUser, query: str = "") -> QuerySet[Document]:
         documents_visible_to(user)
         .select_related("unit", "current_version", "created_by")
         # The list shows no text; a version's text may be a megabyte.
-        .defer("current_version__text", "current_version__search_text")
+        .defer("search_text", "current_version__text", "current_version__search_text")
     )
     for term in search_terms(query):
-        documents = documents.filter(
-            Q(search_title__contains=term) | Q(current_version__search_text__contains=term)
-        )
+        documents = documents.filter(search_text__contains=term)
     return documents.order_by("-created_at", "-pk")
 
 

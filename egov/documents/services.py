@@ -71,7 +71,8 @@ def create_document(
             document, prepared, number=1, origin=origin, created_by=uploaded_by, written=written
         )
         document.current_version = version
-        document.save(update_fields=["current_version"])
+        document.search_text = _document_search_text(document, version)
+        document.save(update_fields=["current_version", "search_text"])
         audit.record(
             actor=uploaded_by,
             action="document.created",
@@ -152,7 +153,8 @@ def _add(
             is_pdfa=is_pdfa,
         )
         locked.current_version = version
-        locked.save(update_fields=["current_version"])
+        locked.search_text = _document_search_text(locked, version)
+        locked.save(update_fields=["current_version", "search_text"])
         audit.record(
             actor=created_by,
             action="document.version_added",
@@ -164,7 +166,13 @@ def _add(
             },
         )
     document.current_version = version
+    document.search_text = locked.search_text
     return version
+
+
+def _document_search_text(document: Document, version: DocumentVersion) -> str:
+    """What the search matches: the folded title and the current version's folded text."""
+    return f"{document.search_title} {version.search_text}".strip()
 
 
 def _require_upload_origin(origin: DocumentVersion.Origin) -> None:

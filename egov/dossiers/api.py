@@ -26,7 +26,7 @@ from egov.documents.permissions import get_document_for_user
 from egov.dossiers import deadlines, services, statistics
 from egov.dossiers.lookup import PublicStatus, public_status, throttle_lookup
 from egov.dossiers.models import Channel, Consultation, Dossier, DossierEvent, Status
-from egov.dossiers.permissions import dossiers_visible_to, get_dossier_for_user
+from egov.dossiers.permissions import dossiers_visible_to, get_dossier_for_user, with_related
 from egov.organization.calendar import get_calendar
 from egov.organization.models import Unit
 from egov.procedures.models import Procedure, ProcedureVersion
@@ -209,16 +209,6 @@ def _summary_fields(dossier: Dossier) -> dict[str, Any]:
     }
 
 
-_LIST_RELATED = (
-    "procedure",
-    "procedure_version",
-    "receiving_unit",
-    "competent_unit",
-    "current_unit",
-    "assignee",
-)
-
-
 def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=timezone.get_current_timezone())
 
@@ -237,8 +227,8 @@ class DossierFilters(Schema):
 
 @router.get("/dossiers", response=DossierPageOut, summary="Dossiers visible to the caller, newest first")
 def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]) -> DossierPageOut:
-    """Five queries whatever the page size: the caller's memberships, units and consultations, the
-    count and the page."""
+    """The same queries whatever the page size: the caller's memberships, units and consultations,
+    the count, the page and its units and assignees."""
     dossiers = dossiers_visible_to(_user(request))
     if filters.status is not None:
         dossiers = dossiers.filter(status=filters.status)
@@ -263,11 +253,7 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]) -> Dossi
     count = dossiers.count()
     if filters.after is not None:
         dossiers = dossiers.filter(pk__lt=filters.after)
-    page = list(
-        dossiers.select_related(*_LIST_RELATED).order_by("-pk")[
-            filters.offset : filters.offset + filters.limit
-        ]
-    )
+    page = list(with_related(dossiers).order_by("-pk")[filters.offset : filters.offset + filters.limit])
     return DossierPageOut(
         count=count,
         items=[DossierSummaryOut(**_summary_fields(d)) for d in page],

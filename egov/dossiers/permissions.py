@@ -33,7 +33,10 @@ def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
     # bitmaps, instead of filtering the whole table through hashed subplans (docs/performance.md).
     unit_ids = list(units_where(user, *STAFF_ROLES).values_list("pk", flat=True))
     consulted = list(
-        Consultation.objects.filter(unit__in=unit_ids).values_list("dossier_id", flat=True).distinct()
+        Consultation.objects.filter(unit__in=unit_ids)
+        .order_by()
+        .values_list("dossier_id", flat=True)
+        .distinct()
     )
     return Dossier.objects.filter(
         Q(receiving_unit__in=unit_ids)
@@ -55,11 +58,20 @@ def get_dossier_for_user(user: User, code: str, *, for_update: bool = False) -> 
         found = dossiers.filter(code=code).values_list("pk", flat=True).first()
         if found is None:
             raise Http404
-        return Dossier.objects.select_for_update(of=("self",)).select_related(*_RELATED).get(pk=found)
-    return get_object_or_404(dossiers.select_related(*_RELATED), code=code)
+        return with_related(Dossier.objects.select_for_update(of=("self",))).get(pk=found)
+    return get_object_or_404(with_related(dossiers), code=code)
 
 
-_RELATED = ("procedure", "procedure_version", "receiving_unit", "competent_unit", "current_unit", "assignee")
+def with_related(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Dossiers with their procedure, units and assignee, read in the fewest planner-cheap queries.
+
+    The procedure and version are joined; the units and the assignee come by a second query each
+    (`IN` by primary key). Joining all six made PostgreSQL spend ~16 ms planning each read of a
+    dossier (the 17 indexes of the dossier table multiply the join orders), for 0.4 ms executing.
+    """
+    return dossiers.select_related("procedure", "procedure_version").prefetch_related(
+        "receiving_unit", "competent_unit", "current_unit", "assignee"
+    )
 
 
 def can_receive_at(user: User, unit: Unit) -> bool:

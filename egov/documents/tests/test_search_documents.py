@@ -1,7 +1,9 @@
 """Use case: officers find documents by title or text, with or without Vietnamese accents."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from egov.documents import services
 from egov.documents.tests.files import pdf_bytes
 from egov.documents.tests.helpers import make_document
 
@@ -41,3 +43,20 @@ def test_search_does_not_reach_other_units(client, specialist, outsider, provinc
 
     assert titles(response) == []
     assert "No document matches your search." in response.text
+
+
+def test_search_follows_the_current_version_after_a_new_one(client, specialist, province):
+    document = make_document(
+        specialist, province.department, "Công văn 3", content=pdf_bytes("Ke hoach tiem chung")
+    )
+    services.add_version(
+        document,
+        file=SimpleUploadedFile("v2.pdf", pdf_bytes("Ke hoach phong chong thien tai"), "application/pdf"),
+        uploaded_by=specialist,
+    )
+    client.force_login(specialist)
+
+    # The words of the new version are found, those only in the replaced one are not.
+    assert titles(client.get(reverse("documents:list"), {"q": "thiên tai"})) == ["Công văn 3"]
+    assert titles(client.get(reverse("documents:list"), {"q": "tiem chung"})) == []
+    assert client.get("/api/v1/documents", {"q": "thien tai"}).json()["count"] == 1

@@ -99,11 +99,11 @@ def test_the_list_filters_and_pages_with_bounded_queries(
     codes = [receive(version, province.commune, staff["desk"]).code for _ in range(5)]
     client.force_login(staff["desk"])
 
-    # Session, user, the caller's memberships, units and consultations, the count, the page: the
-    # same whatever the page size (no query per row).
-    with django_assert_max_num_queries(7):
+    # Session, user, the caller's memberships, units and consultations, the count, the page and
+    # its units and assignees (one query each): the same whatever the page size, none per row.
+    with django_assert_max_num_queries(11):
         first = client.get("/api/v1/dossiers", {"limit": 2}).json()
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(11):
         everything = client.get("/api/v1/dossiers", {"limit": 100}).json()
 
     assert [item["code"] for item in everything["items"]] == codes[::-1]
