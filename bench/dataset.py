@@ -554,6 +554,12 @@ def load_documents(pg, cat: Catalogue, rng: random.Random, count: int, now: dt.d
     sentences = [(sentence, fold(sentence)) for sentence in DOC_SENTENCES]
     started = time.perf_counter()
     documents, versions = [], []
+    # Building the trigram index once after the load is many times faster than updating it per row.
+    trigram = pg.execute(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'document_search_trgm'"
+    ).fetchone()
+    if trigram:
+        pg.execute("DROP INDEX document_search_trgm")
 
     def flush() -> None:
         with pg.cursor() as cur:
@@ -616,6 +622,9 @@ def load_documents(pg, cat: Catalogue, rng: random.Random, count: int, now: dt.d
         if len(documents) >= BATCH:
             flush()
     flush()
+    if trigram:
+        pg.execute("SET maintenance_work_mem = '512MB'")
+        pg.execute(trigram[0])
     for table in ("documents_document", "documents_documentversion"):
         sequence = f"pg_get_serial_sequence('{table}', 'id')"
         pg.execute(f"SELECT setval({sequence}, (SELECT coalesce(max(id), 1) FROM {table}))")  # noqa: S608

@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from egov.accounts.models import User
+from egov.core.pagination import CappedLimitOffsetPagination
 from egov.documents import services
 from egov.documents.models import Document, DocumentVersion
 from egov.documents.permissions import (
@@ -76,7 +77,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @router.get("/documents", response=list[DocumentOut], summary="Documents of the caller's units")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def list_documents(request: HttpRequest, q: str = "") -> object:
     """Newest first; `q` matches every word in the title or text, accents ignored."""
     return (

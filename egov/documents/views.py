@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from egov.accounts.http import AuthenticatedRequest
+from egov.core.pagination import CappedPaginator
 from egov.documents import services, validation
 from egov.documents.digitisation import request_digitisation
 from egov.documents.forms import DocumentForm, FileForm
@@ -35,7 +35,7 @@ DIGITISABLE = {validation.PDF, *validation.IMAGE_TYPES}
 def document_list(request: AuthenticatedRequest) -> HttpResponse:
     """Documents the user may see, newest first; `?q=` searches titles and text, accents ignored."""
     query = request.GET.get("q", "")[:200]
-    page = Paginator(search_documents(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(search_documents(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query, "can_upload": units_for_new_documents(request.user).exists()}
     return render(request, "documents/list.html", context)
 

@@ -3,7 +3,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from egov.documents import services
+from egov.core import pagination
+from egov.documents import services, views
 from egov.documents.tests.files import pdf_bytes
 from egov.documents.tests.helpers import make_document
 
@@ -60,3 +61,18 @@ def test_search_follows_the_current_version_after_a_new_one(client, specialist, 
     assert titles(client.get(reverse("documents:list"), {"q": "thiên tai"})) == ["Công văn 3"]
     assert titles(client.get(reverse("documents:list"), {"q": "tiem chung"})) == []
     assert client.get("/api/v1/documents", {"q": "thien tai"}).json()["count"] == 1
+
+
+def test_counts_stop_at_the_cap_and_say_there_are_more(client, specialist, province, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    for number in range(3):
+        make_document(specialist, province.department, f"Báo cáo {number}", content=pdf_bytes("x"))
+    client.force_login(specialist)
+
+    listed = client.get("/api/v1/documents", {"q": "bao cao", "limit": 1}).json()
+    assert (listed["count"], listed["more"], len(listed["items"])) == (2, True, 1)
+    exact = client.get("/api/v1/documents", {"q": "bao cao 1"}).json()
+    assert (exact["count"], exact["more"]) == (1, False)
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    page = client.get(reverse("documents:list"), {"q": "bao cao"})
+    assert "nhiều hơn 2 văn bản" in page.content.decode()
