@@ -18,8 +18,12 @@ COUNT_CAP = 1000
 
 
 def capped_count(queryset: QuerySet[Any]) -> int:
-    """The number of rows, up to COUNT_CAP + 1 (COUNT over a LIMITed subquery)."""
-    return queryset[: COUNT_CAP + 1].count()
+    """The number of rows, up to COUNT_CAP + 1 (COUNT over a LIMITed subquery).
+
+    Without its ordering, so that the database stops at the first COUNT_CAP + 1 matches instead of
+    sorting all of them first.
+    """
+    return queryset.order_by()[: COUNT_CAP + 1].count()
 
 
 class CappedPaginator(Paginator):  # type: ignore[type-arg]

@@ -32,10 +32,16 @@ _PAGE_CSS: dict[str, str] = {
 }
 
 
-class _Renderer(threading.local):
-    """Font configuration and parsed stylesheets, built once per thread (Pango is not thread-safe)."""
+class _Renderer:
+    """Font configuration and parsed stylesheets, built once per process.
+
+    Pango is not thread-safe, so renders take turns (`lock`). They are CPU-bound under the GIL
+    anyway; one warm renderer per process replaces one per server thread, each of which used to
+    pay the font set-up (seconds) on its first PDF (docs/performance.md, receipt PDF).
+    """
 
     def __init__(self) -> None:
+        self.lock = threading.Lock()
         self.font_config = FontConfiguration()
         self.url_fetcher = URLFetcher(allowed_protocols={"file", "data"})
         base = (_TEMPLATE_DIR / "nd30.css").read_text(encoding="utf-8")
@@ -70,10 +76,11 @@ def render_pdf(
         raise ValueError(f"unsupported page size {page_size!r}")
     renderer = _get_renderer()
     html = render_to_string(template_name, {**context, "page_size": page_size})
-    document = HTML(string=html, base_url=base_url, url_fetcher=renderer.url_fetcher)
-    pdf: bytes = document.write_pdf(
-        stylesheets=renderer.stylesheets[page_size], font_config=renderer.font_config
-    )
+    with renderer.lock:
+        document = HTML(string=html, base_url=base_url, url_fetcher=renderer.url_fetcher)
+        pdf: bytes = document.write_pdf(
+            stylesheets=renderer.stylesheets[page_size], font_config=renderer.font_config
+        )
     return pdf
 
 

@@ -76,3 +76,22 @@ def test_counts_stop_at_the_cap_and_say_there_are_more(client, specialist, provi
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
     page = client.get(reverse("documents:list"), {"q": "bao cao"})
     assert "nhiều hơn 2 văn bản" in page.content.decode()
+
+
+def test_lists_read_the_same_queries_whatever_the_page_size(
+    client, specialist, province, django_assert_max_num_queries
+):
+    for number in range(6):
+        make_document(specialist, province.department, f"Tờ trình {number}", content=pdf_bytes("y"))
+    client.force_login(specialist)
+
+    # Session, user, the reader's units (2), the capped count and the page (no query per row).
+    for limit in (1, 6):
+        with django_assert_max_num_queries(6):
+            assert (
+                len(client.get("/api/v1/documents", {"q": "to trinh", "limit": limit}).json()["items"])
+                == limit
+            )
+    for page in (1, 2):
+        with django_assert_max_num_queries(8):
+            assert client.get(reverse("documents:list"), {"q": "to trinh", "page": page}).status_code == 200
