@@ -61,6 +61,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
     parser.add_argument("--report", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--json", default=str(ROOT / "var" / "bench" / "results.json"))
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite the report from --json without measuring"
+    )
     return parser.parse_args()
 
 
@@ -720,7 +723,7 @@ def report(args: argparse.Namespace, clients: list[int], data: dict) -> str:
         f"{facts['wrk']} on the same machine. Load average before the run: "
         f"{', '.join(f'{x:.1f}' for x in facts['load_before'])}. "
         f"Each cell: {args.duration} s of load after a 2 s warm-up at {max(clients)} clients; req/s, then "
-        "p50 / p99 in ms.",
+        "p50 / p95 / p99 latency in ms.",
         "",
     ]
     if "dataset" in data:
@@ -743,10 +746,15 @@ def report(args: argparse.Namespace, clients: list[int], data: dict) -> str:
         ("tpcb", "pgbench TPC-B-like (5 statements, 1 transaction)"),
         ("select", "pgbench select-only (1 indexed read)"),
     ):
-        cells = [f"{fmt_rate(m['rps'])} tps · {m['p50']:.2f} / {m['p99']:.2f}" for m in pg[mode]]
+        cells = [
+            f"{fmt_rate(m['rps'])} tps · {m['p50']:.2f} / {m['p95']:.2f} / {m['p99']:.2f}" for m in pg[mode]
+        ]
         lines.append(f"| {title} | (machine) | " + " | ".join(cells) + " | — | |")
     for kind in ("insert", "lookup"):
-        cells = [f"{fmt_rate(m['rps'])} · {m['p50']:.1f} / {m['p99']:.1f}" for m in data["bare"][kind]]
+        cells = [
+            f"{fmt_rate(m['rps'])} · {m['p50']:.1f} / {m['p95']:.1f} / {m['p99']:.1f}"
+            for m in data["bare"][kind]
+        ]
         ratio = " / ".join(
             f"{b['rps'] / p['rps']:.2f}"
             for b, p in zip(data["bare"][kind], pg["tpcb" if kind == "insert" else "select"], strict=True)
@@ -764,7 +772,7 @@ def report(args: argparse.Namespace, clients: list[int], data: dict) -> str:
         cells, ratios = [], []
         for m, b in zip(result["results"], baseline, strict=True):
             error = f" ({m['errors']} errors)" if m["errors"] else ""
-            cells.append(f"{fmt_rate(m['rps'])} · {m['p50']:.1f} / {m['p99']:.1f}{error}")
+            cells.append(f"{fmt_rate(m['rps'])} · {m['p50']:.1f} / {m['p95']:.1f} / {m['p99']:.1f}{error}")
             ratios.append(f"{m['rps'] / b['rps']:.0%}")
         lines.append(
             f"| {result['title']} | bare {result['baseline']} | "
@@ -819,6 +827,10 @@ def main() -> int:
     args = parse_args()
     args.database = args.database or f"{SERVER}/{DATABASES[args.size]}"
     clients = [int(c) for c in args.clients.split(",")]
+    if args.report_only:
+        data = json.loads(Path(args.json).read_text())
+        write_report(Path(args.report), report(args, clients, data))
+        return 0
     started = time.perf_counter()
     data: dict = {"date": dt.date.today().strftime("%d/%m/%Y"), "machine": machine()}  # noqa: DTZ011
     data["dataset"] = dataset(args)
