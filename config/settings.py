@@ -171,6 +171,8 @@ DEFAULT_FROM_EMAIL = env("EGOV_DEFAULT_FROM_EMAIL", "egov <no-reply@egov.localho
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
+# Digit grouping for amounts in Vietnamese (config/formats/vi/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True

@@ -9,7 +9,6 @@ from egov.dossiers.tests.factories import commune_procedure, receive
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member, make_user
 
-pytestmark = pytest.mark.urls("egov.dossiers.tests.payment_test_urls")
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 

@@ -455,8 +455,6 @@ def test_tracking_book_refuses_a_reversed_or_too_long_period(province):
 
 # --- Views ----------------------------------------------------------------------------------------
 
-pytestmark_urls = pytest.mark.urls("egov.dossiers.tests.print_test_urls")
-
 
 def client_for(user) -> Client:
     client = Client()
@@ -464,7 +462,6 @@ def client_for(user) -> Client:
     return client
 
 
-@pytestmark_urls
 def test_print_view_returns_the_pdf_inline_and_audits(received, staff):
     response = client_for(staff["desk"]).get(f"/can-bo/ho-so/{received.code}/in/01/")
 
@@ -477,7 +474,6 @@ def test_print_view_returns_the_pdf_inline_and_audits(received, staff):
     assert entry.after == {"form": "01", "edition": "2025"}
 
 
-@pytestmark_urls
 def test_print_view_follows_the_edition_parameter(received, staff):
     response = client_for(staff["desk"]).get(f"/can-bo/ho-so/{received.code}/in/05/?edition=2018")
 
@@ -489,7 +485,6 @@ def test_print_view_follows_the_edition_parameter(received, staff):
     )
 
 
-@pytestmark_urls
 def test_print_view_hides_the_dossier_from_outsiders(received, outsider):
     response = client_for(outsider).get(f"/can-bo/ho-so/{received.code}/in/01/")
 
@@ -497,7 +492,6 @@ def test_print_view_hides_the_dossier_from_outsiders(received, outsider):
     assert not AuditEntry.objects.filter(action="dossier.printed").exists()
 
 
-@pytestmark_urls
 @pytest.mark.parametrize("form", ["04", "09"])
 def test_print_view_404s_for_a_form_that_does_not_apply(received, staff, form):
     response = client_for(staff["desk"]).get(f"/can-bo/ho-so/{received.code}/in/{form}/")
@@ -507,14 +501,12 @@ def test_print_view_404s_for_a_form_that_does_not_apply(received, staff, form):
     assert received.code in response.content.decode()
 
 
-@pytestmark_urls
 def test_print_view_needs_a_login(received):
     response = Client().get(f"/can-bo/ho-so/{received.code}/in/01/")
 
     assert response.status_code == 302
 
 
-@pytestmark_urls
 def test_tracking_book_view_pdf_excel_and_bad_input(province, staff, book, outsider):
     client = client_for(staff["desk"])
     query = "unit=H51.60&from=2026-03-01&to=2026-03-31"
