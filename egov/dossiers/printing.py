@@ -609,7 +609,7 @@ def control_slip_rows(dossier: Dossier) -> list[SlipRow]:
             continue
         group = [event]
         # A forward or a result is one hand-over saved as two events in one transaction:
-        # the next step's start, then the status change (services._enter_step).
+        # the next step's start, then the status change (services.enter_step).
         if (
             event.kind == "step_started"
             and index < len(events)
