@@ -1,23 +1,14 @@
-"""The officer's workspace: queues, desk intake, a dossier's page and its actions.
-
-Views are thin: parse the request, find the dossier through permissions, call one service, render.
-Every page works without JavaScript; HTMX only swaps parts of the page.
-"""
+"""A dossier's page: its timeline, papers, printable forms, and the actions the officer may take."""
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,28 +22,21 @@ from egov.core import audit
 from egov.documents import services as document_services
 from egov.documents.models import Document
 from egov.documents.services import create_document
-from egov.dossiers import deadlines, forms, online, printing, queries, services
+from egov.dossiers import deadlines, forms, online, printing, services
 from egov.dossiers.models import Channel, Consultation, Dossier, DossierComponent, Status
 from egov.dossiers.permissions import get_dossier_for_user
-from egov.integrations.errors import IntegrationError, IntegrationUnavailable
-from egov.integrations.population import CitizenRecord, lookup_citizen
+from egov.dossiers.views.common import (
+    add_errors,
+    clock_of,
+    component_inputs,
+    staff_view,
+    uploads_removed_on_failure,
+    working_time,
+)
 from egov.organization.calendar import WorkingCalendar, get_calendar
 from egov.organization.models import Membership, Role, Unit
-from egov.organization.permissions import units_where
-from egov.procedures.models import ProcedureVersion, ProcessStep, Sector
-from egov.procedures.queries import search_procedures, sectors_in_force
+from egov.procedures.models import ProcessStep
 
-PAGE_SIZE = 25
-PROCEDURE_RESULTS = 30
-LOOKED_UP = "dossiers.population_ids"  # session: numbers found in the population database
-LOOKUP_PURPOSE = "tiếp nhận hồ sơ"
-TAB_LABELS = {
-    queries.MINE: gettext_lazy("My work"),
-    queries.UNIT: gettext_lazy("My units"),
-    queries.DUE_SOON: gettext_lazy("Due soon"),
-    queries.OVERDUE: gettext_lazy("Overdue"),
-    queries.DONE: gettext_lazy("Finished"),
-}
 EVENT_LABELS = {
     "registered": gettext_lazy("Registered"),
     "received": gettext_lazy("Received, appointment given"),
@@ -90,313 +74,6 @@ PRINT_FORMS = {
     "stop": gettext_lazy("Stop notice"),
     "control_slip": gettext_lazy("Control slip"),
 }
-
-
-def staff_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Logged-in staff only: citizens have their own pages on the portal."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_citizen:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-# --- Queues ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Clock:
-    """An appointment shown with a colour and, for those who cannot see colour, a word."""
-
-    state: str  # ok | soon | late | paused | done
-    label: str
-    detail: str
-
-
-def _clock(calendar: WorkingCalendar, dossier: Dossier, due: dt.datetime | None, now: dt.datetime) -> Clock:
-    if dossier.closed_at is not None or dossier.status == Status.RESOLVED:
-        return Clock("done", _("Finished"), "")
-    if dossier.status == Status.SUPPLEMENT_REQUESTED:
-        return Clock("paused", _("Paused"), _("waiting for the applicant"))
-    reading = deadlines.read_clock(calendar, due, now)
-    if reading.working_minutes_left is None:
-        return Clock("paused", _("No appointment"), "")
-    left = _working_time(abs(reading.working_minutes_left))
-    if reading.is_overdue:
-        return Clock("late", _("Overdue"), _("late by %(time)s") % {"time": left})
-    if reading.is_due_soon:
-        return Clock("soon", _("Due soon"), _("%(time)s left") % {"time": left})
-    return Clock("ok", _("In time"), _("%(time)s left") % {"time": left})
-
-
-def _working_time(minutes: int) -> str:
-    if minutes < 480:
-        return _("%(hours)s working hours") % {"hours": f"{minutes / 60:.1f}".rstrip("0").rstrip(".")}
-    return _("%(days)s working days") % {
-        "days": f"{deadlines.working_days(minutes):.2f}".rstrip("0").rstrip(".")
-    }
-
-
-@staff_view
-@require_http_methods(["GET"])
-def queue(request: AuthenticatedRequest) -> HttpResponse:
-    """The officer's queues: my work, my units, due soon, overdue, finished; with filters."""
-    tab = request.GET.get("tab", queries.MINE)
-    if tab not in queries.TABS:
-        tab = queries.MINE
-    filter_form = forms.QueueFilterForm(request.GET, sectors=_sectors())
-    calendar = get_calendar()
-    now = timezone.now()
-    dossiers = queries.queue_for(request.user, tab, filter_form.filters(), calendar=calendar, now=now)
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
-    # Page numbers without a COUNT: one row more than a page tells whether a next page exists.
-    rows = list(dossiers[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    has_next = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    for dossier in rows:
-        dossier.clock = _clock(calendar, dossier, dossier.due_at, now)  # type: ignore[attr-defined]
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("tab", None)
-    filter_query = params.urlencode()
-    context = {
-        "tab": tab,
-        "tabs": [(key, TAB_LABELS[key]) for key in queries.TABS],
-        "filter_form": filter_form,
-        "filter_query": filter_query,
-        "rows": rows,
-        "page": page,
-        "has_next": has_next,
-        "can_receive": units_where(request.user, Role.DESK_OFFICER).filter(receives_dossiers=True).exists(),
-        "online_review": [] if request.htmx else queries.online_awaiting_review(request.user, now=now),  # type: ignore[attr-defined]
-    }
-    template = "dossiers/_queue_table.html" if request.htmx else "dossiers/queue.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
-
-
-def _sectors() -> QuerySet[Sector]:
-    return sectors_in_force()
-
-
-# --- Desk intake ----------------------------------------------------------------------------------
-
-
-def _desks(user: User) -> QuerySet[Unit]:
-    """One-stop desks where the user receives dossiers."""
-    return (
-        units_where(user, Role.DESK_OFFICER)
-        .filter(receives_dossiers=True, dissolved_on__isnull=True)
-        .select_related("level")
-        .order_by("path")
-    )
-
-
-@staff_view
-@require_http_methods(["GET", "POST"])
-def intake(request: AuthenticatedRequest) -> HttpResponse:
-    """Receive a dossier at the desk: choose the procedure, then one form and one decision."""
-    desks = _desks(request.user)
-    if not desks.exists():
-        raise PermissionDenied
-    code = request.GET.get("thu_tuc", "").strip()
-    if not code:
-        query = request.GET.get("q", "")[:200]
-        versions = list(search_procedures(query)[:PROCEDURE_RESULTS]) if query else []
-        return render(request, "dossiers/intake_choose.html", {"query": query, "versions": versions})
-    version = _version(code)
-    decision = request.POST.get("do", "")
-    if request.method == "POST" and decision == "lookup":
-        return _lookup(request, version, desks)
-    form = forms.IntakeForm(
-        request.POST or None, request.FILES or None, version=version, desks=desks, decision=decision
-    )
-    if request.method == "POST" and form.is_valid():
-        existing = Dossier.objects.filter(submission_key=form.cleaned_data["submission_key"]).first()
-        if existing is not None:  # a second click of the same form
-            return redirect(existing)
-        try:
-            dossier = _register(request, form)
-        except _Duplicate as duplicate:
-            return redirect(duplicate.dossier)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _intake_message(dossier))
-            return redirect(dossier)
-    return render(request, "dossiers/intake_form.html", _intake_context(version, form))
-
-
-def _version(code: str) -> ProcedureVersion:
-    version = (
-        ProcedureVersion.objects.in_force()
-        .filter(procedure__code=code)
-        .select_related("procedure", "sector", "competent_unit")
-        .prefetch_related("components", "fees")
-        .first()
-    )
-    if version is None:
-        raise Http404
-    return version
-
-
-def _intake_context(version: ProcedureVersion, form: forms.IntakeForm, **extra: Any) -> dict[str, Any]:
-    return {"version": version, "form": form, "fee": sum(f.amount for f in version.fees.all()), **extra}
-
-
-def _register(request: AuthenticatedRequest, form: forms.IntakeForm) -> Dossier:
-    data = form.cleaned_data
-    desk: Unit = data["receiving_unit"]
-    id_number = data["applicant_id_number"]
-    applicant = services.Applicant(
-        name=data["applicant_name"],
-        id_number=id_number,
-        birth_date=data["applicant_birth_date"],
-        address=data["applicant_address"],
-        phone=data["applicant_phone"],
-        email=data["applicant_email"],
-        owner_name=data["owner_name"],
-        owner_address=data["owner_address"],
-        from_population_db=bool(id_number) and id_number in request.session.get(LOOKED_UP, []),
-    )
-    outcome = services.DeskOutcome(form.decision, reason=data["reason"], missing=form.missing_list())
-    with _uploads_removed_on_failure() as created, transaction.atomic():
-        components = _component_inputs(form, desk, request.user, created, only_given_optional=True)
-        dossier = services.register_at_desk(
-            version=form.version,
-            receiving_unit=desk,
-            applicant=applicant,
-            components=components,
-            outcome=outcome,
-            received_by=request.user,
-            channel=data["channel"],
-            competent_unit=data.get("competent_unit"),
-            submission_key=data["submission_key"],
-        )
-        if created and not DossierComponent.objects.filter(dossier=dossier, document__in=created).exists():
-            # Another click of the same form won the race: keep its dossier, drop our uploads.
-            raise _Duplicate(dossier)
-    return dossier
-
-
-class _Duplicate(Exception):  # noqa: N818 — control flow, not an error
-    def __init__(self, dossier: Dossier) -> None:
-        super().__init__(dossier.code)
-        self.dossier = dossier
-
-
-def _intake_message(dossier: Dossier) -> str:
-    if dossier.status == Status.RECEIVED:
-        due = timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else ""
-        return _("Dossier %(code)s was received. Appointment: %(due)s. Print the receipt below.") % {
-            "code": dossier.code,
-            "due": due,
-        }
-    if dossier.status == Status.SUPPLEMENT_REQUESTED:
-        return _("Dossier %(code)s was registered; print the supplement request for the applicant.") % {
-            "code": dossier.code
-        }
-    return _("Dossier %(code)s was refused; print the refusal for the applicant.") % {"code": dossier.code}
-
-
-def _component_inputs(
-    form: forms.ComponentFieldsMixin,
-    unit: Unit,
-    user: User,
-    created: list[Document],
-    *,
-    only_given_optional: bool = False,
-) -> list[services.ComponentInput]:
-    """Store each uploaded scan as a document of the unit; pair it with its paper."""
-    inputs = []
-    for item in form.component_items:
-        upload = form.cleaned_data.get(f"file_{item.pk}")
-        exemption = form.cleaned_data.get(f"exemption_{item.pk}") or ""
-        if not (upload or exemption or item.is_required) and only_given_optional:
-            continue
-        document = None
-        if upload:
-            document = create_document(title=item.name[:500], unit=unit, file=upload, uploaded_by=user)
-            created.append(document)
-        catalogue = item if not isinstance(item, DossierComponent) else item.catalogue_component
-        inputs.append(
-            services.ComponentInput(
-                catalogue_component=catalogue,
-                document=document,
-                name=item.name,
-                exemption="" if document else exemption,
-            )
-        )
-    return inputs
-
-
-@contextmanager
-def _uploads_removed_on_failure() -> Iterator[list[Document]]:
-    """Yield a list for the documents created; if the block fails, their stored files go too."""
-    created: list[Document] = []
-    with document_services.atomic_with_files():
-        yield created
-
-
-def _lookup(request: AuthenticatedRequest, version: ProcedureVersion, desks: QuerySet[Unit]) -> HttpResponse:
-    """Ask the population database about the applicant and show its 20 facts for checking."""
-    lookup_form = forms.LookupForm(request.POST)
-    record: CitizenRecord | None = None
-    error = ""
-    if not lookup_form.is_valid():
-        error = " ".join(
-            str(e) for e in lookup_form.errors.get("applicant_id_number", [_("Enter the number.")])
-        )
-    else:
-        number = lookup_form.cleaned_data["applicant_id_number"]
-        try:
-            record = lookup_citizen(number, requested_by=request.user.get_username(), purpose=LOOKUP_PURPOSE)
-        except ValidationError as invalid:
-            error = " ".join(invalid.messages)
-        except IntegrationUnavailable:
-            error = _(
-                "The population database cannot be reached now. Enter the data from the applicant's "
-                "papers, or try again later."
-            )
-        except IntegrationError:
-            error = _("The population database did not give a usable answer. Enter the data by hand.")
-        else:
-            if record is None:
-                error = _("The population database has no person with this number.")
-            else:
-                found = [n for n in request.session.get(LOOKED_UP, []) if n != number][-9:]
-                request.session[LOOKED_UP] = [*found, number]
-    panel = {"record": record, "rows": record.rows() if record else [], "lookup_error": error}
-    prefill = _prefill(record)
-    if request.htmx:  # type: ignore[attr-defined]
-        # The panel, and the prefilled inputs swapped in place out of band.
-        form = forms.IntakeForm(initial=prefill, version=version, desks=desks)
-        widgets = [form[name].as_widget(attrs={"hx-swap-oob": "true"}) for name in prefill]
-        return render(request, "dossiers/_population.html", {**panel, "oob_widgets": widgets})
-    initial = {
-        key: value for key, value in request.POST.dict().items() if not key.startswith(("file_", "do"))
-    }
-    form = forms.IntakeForm(initial={**initial, **prefill}, version=version, desks=desks)
-    return render(request, "dossiers/intake_form.html", _intake_context(version, form, **panel))
-
-
-def _prefill(record: CitizenRecord | None) -> dict[str, str]:
-    if record is None:
-        return {}
-    values = {
-        "applicant_name": record.full_name,
-        "applicant_birth_date": record.date_of_birth.isoformat(),
-        "applicant_address": record.current_residence or record.permanent_residence,
-        "applicant_phone": record.contact.phone,
-        "applicant_email": record.contact.email,
-    }
-    return {name: value for name, value in values.items() if value}
 
 
 # --- A dossier ------------------------------------------------------------------------------------
@@ -466,7 +143,7 @@ def _run_forward(form: Any, dossier: Dossier, user: User, created: list[Document
 
 
 def _run_accept(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
-    inputs = _component_inputs(form, dossier.receiving_unit, user, created)
+    inputs = component_inputs(form, dossier.receiving_unit, user, created)
     services.accept_after_supplement(
         dossier, by=user, components=[i for i in inputs if i.document or i.exemption]
     )
@@ -504,7 +181,7 @@ def _run_request_supplement(form: Any, dossier: Dossier, user: User, created: li
 
 
 def _run_receive_supplement(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
-    inputs = _component_inputs(form, dossier.receiving_unit, user, created)
+    inputs = component_inputs(form, dossier.receiving_unit, user, created)
     services.receive_supplement(dossier, by=user, components=[i for i in inputs if i.document or i.exemption])
     return _("The supplement was received; the time limit starts again.")
 
@@ -861,14 +538,14 @@ def _detail_context(
         "components": components,
         "consultations": consultations,
         "notifications": list(dossier.notifications.order_by("created_at", "pk")),
-        "clock": _clock(calendar, dossier, dossier.due_at, now),
+        "clock": clock_of(calendar, dossier, dossier.due_at, now),
         "step_clock": (
-            _clock(calendar, dossier, dossier.current_step_due_at, now)
+            clock_of(calendar, dossier, dossier.current_step_due_at, now)
             if step and dossier.status == Status.PROCESSING
             else None
         ),
         "forward_clock": (
-            _clock(calendar, dossier, dossier.forward_due_at, now)
+            clock_of(calendar, dossier, dossier.forward_due_at, now)
             if dossier.status == Status.RECEIVED and dossier.forwarded_at is None
             else None
         ),
@@ -886,7 +563,7 @@ def _working_left(calendar: WorkingCalendar, dossier: Dossier, now: dt.datetime)
     reading = deadlines.read_clock(calendar, dossier.due_at, now)
     if reading.working_minutes_left is None:
         return ""
-    return _working_time(abs(reading.working_minutes_left))
+    return working_time(abs(reading.working_minutes_left))
 
 
 def _print_links(dossier: Dossier) -> list[tuple[str, str]]:
@@ -920,7 +597,7 @@ def act(request: AuthenticatedRequest, code: str, action: str) -> HttpResponse:
         raise Http404
     form: forms.ActionForm | None = None
     try:
-        with _uploads_removed_on_failure() as created, transaction.atomic():
+        with uploads_removed_on_failure() as created, transaction.atomic():
             dossier = get_dossier_for_user(request.user, code, for_update=True)
             if _is_stale(request, dossier):
                 raise _Stale
@@ -942,7 +619,7 @@ def act(request: AuthenticatedRequest, code: str, action: str) -> HttpResponse:
         return _render_failed(request, code, action, invalid.form)
     except ValidationError as error:
         assert form is not None
-        _add_errors(form, error)
+        add_errors(form, error)
         return _render_failed(request, code, action, form)
     messages.success(request, message)
     return redirect("dossiers:detail", code)
@@ -970,15 +647,3 @@ def _render_failed(
     context = _detail_context(request.user, dossier, failed=(action, form))
     context["failed_action"] = action
     return render(request, "dossiers/detail.html", context)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's errors on the form's fields when it names them, else on the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            if field == "components" and "missing" in form.fields:
-                target = None
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error)

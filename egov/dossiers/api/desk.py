@@ -1,0 +1,139 @@
+"""Registering a dossier at the desk over the API (ND 61/2018 Điều 17), idempotent by key."""
+
+import datetime as dt
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja import Status as Answer
+
+from egov.accounts.models import User
+from egov.documents.models import Document
+from egov.documents.permissions import get_document_for_user
+from egov.dossiers import services
+from egov.dossiers.api.common import DossierOut, caller, router
+from egov.dossiers.api.reading import dossier_out
+from egov.dossiers.models import Channel, Dossier
+from egov.dossiers.permissions import get_dossier_for_user
+from egov.organization.models import Unit
+from egov.procedures.models import Procedure, ProcedureVersion
+
+# --- Desk registration ----------------------------------------------------------------------------
+
+
+class ApplicantIn(Schema):
+    name: str = Field(..., max_length=255)
+    id_number: str = Field("", max_length=20)
+    birth_date: dt.date | None = None
+    address: str = Field("", max_length=500)
+    phone: str = Field("", max_length=20)
+    email: str = Field("", max_length=254)
+    kind: Literal["person", "organisation"] = "person"
+    owner_name: str = Field("", max_length=255)
+    owner_address: str = Field("", max_length=500)
+
+
+class ComponentIn(Schema):
+    component_position: int | None = Field(
+        None, description="Position of the paper in the procedure's catalogue entry; null for an extra paper"
+    )
+    name: str = Field("", max_length=500, description="Name of an extra paper")
+    document_id: int | None = Field(None, description="A scanned document the caller may see")
+    exemption: str = Field("", description="online | shown_only | inter_agency | secret (no scan needed)")
+
+
+class OutcomeIn(Schema):
+    decision: Literal["accept", "supplement", "refuse"]
+    reason: str = ""
+    missing: list[str] = []
+
+
+class DossierIn(Schema):
+    procedure: str = Field(..., description="Procedure code; the version in force is used")
+    receiving_unit: str = Field(..., description="Agency identifier of the one-stop desk")
+    competent_unit: str | None = Field(None, description="Agency identifier of the deciding unit, if chosen")
+    channel: int = Field(Channel.DIRECT, description="1 at the desk, 2 online, 3 by public post")
+    applicant: ApplicantIn
+    components: list[ComponentIn] = []
+    outcome: OutcomeIn
+    submission_key: str | None = Field(None, max_length=64, description="Same key twice → one dossier")
+
+
+def unit_by_identifier(identifier: str, field: str) -> Unit:
+    unit = Unit.objects.filter(identifier=identifier).first()
+    if unit is None:
+        raise ValidationError({field: _("No unit has this identifier.")})
+    return unit
+
+
+def document_for(user: User, document_id: int, field: str) -> Document:
+    try:
+        return get_document_for_user(user, document_id)
+    except Http404:
+        raise ValidationError(
+            {field: _("Document %(id)s does not exist or you may not use it.") % {"id": document_id}}
+        ) from None
+
+
+def component_inputs(
+    user: User, version: ProcedureVersion, items: list[ComponentIn]
+) -> list[services.ComponentInput]:
+    catalogue = {c.position: c for c in version.components.all()}
+    inputs = []
+    for item in items:
+        component = None
+        if item.component_position is not None:
+            component = catalogue.get(item.component_position)
+            if component is None:
+                raise ValidationError(
+                    {
+                        "components": _("The procedure has no paper number %(n)s.")
+                        % {"n": item.component_position}
+                    }
+                )
+        inputs.append(
+            services.ComponentInput(
+                catalogue_component=component,
+                document=document_for(user, item.document_id, "components") if item.document_id else None,
+                name=item.name,
+                exemption=item.exemption,
+            )
+        )
+    return inputs
+
+
+@router.post(
+    "/dossiers",
+    response={200: DossierOut, 201: DossierOut},
+    summary="Receive a dossier at the desk (accept, ask for a supplement or refuse)",
+)
+def create_dossier(request: HttpRequest, payload: DossierIn) -> Answer[DossierOut]:
+    """201 with the new dossier; 200 with the first one when the `submission_key` was used before."""
+    user = caller(request)
+    if payload.channel not in Channel.values:
+        raise ValidationError({"channel": _("The channel is 1 (desk), 2 (online) or 3 (post).")})
+    procedure = Procedure.objects.select_related("current_version").filter(code=payload.procedure).first()
+    if procedure is None or procedure.current_version is None:
+        raise ValidationError({"procedure": _("No procedure in force has this code.")})
+    replay = (
+        bool(payload.submission_key)
+        and Dossier.objects.filter(submission_key=payload.submission_key).exists()
+    )
+    dossier = services.register_at_desk(
+        version=procedure.current_version,
+        receiving_unit=unit_by_identifier(payload.receiving_unit, "receiving_unit"),
+        competent_unit=(
+            unit_by_identifier(payload.competent_unit, "competent_unit") if payload.competent_unit else None
+        ),
+        applicant=services.Applicant(**payload.applicant.dict()),
+        components=component_inputs(user, procedure.current_version, payload.components),
+        outcome=services.DeskOutcome(
+            payload.outcome.decision, reason=payload.outcome.reason, missing=list(payload.outcome.missing)
+        ),
+        received_by=user,
+        channel=payload.channel,
+        submission_key=payload.submission_key or None,
+    )
+    return Answer(200 if replay else 201, dossier_out(get_dossier_for_user(user, dossier.code)))
