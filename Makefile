@@ -1,13 +1,19 @@
 # egov — the two commands of the quick start are `make run` and `make test`.
 # Every target sets up what it needs: the virtualenv, dependencies and system packages.
 
-PYTHON ?= $(shell command -v python3.13 >/dev/null 2>&1 && python3.13 -c 'import sys' 2>/dev/null && echo python3.13 || (command -v python3.12 >/dev/null && echo python3.12) || echo python3)
+# The first interpreter that runs and is Python ≥ 3.12 (a pyenv shim may exist without its Python);
+# empty when there is none, and then the virtualenv step stops with a clear message.
+PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3; do \
+	$$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
+	&& { echo $$candidate; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# Installs the Debian packages it is given when they are missing (apt-get), saying which.
+ENSURE_PACKAGES ?= scripts/ensure-system-packages.sh
 # gettext: msgfmt for translations · tesseract-ocr(-vie), ghostscript, poppler-utils: OCR of scans
 # (OCRmyPDF) and page previews · fonts-noto-core: every Vietnamese diacritic in generated PDFs ·
 # libpango: WeasyPrint's text layout · libmagic1: file-type sniffing of uploads ·
@@ -27,6 +33,9 @@ help:
 	@echo "make check  — lint + typecheck + test (what CI runs)"
 
 $(BIN)/activate:
+	@test -n "$(PYTHON)" || { echo "egov needs Python 3.12 or newer, and none was found (tried python3.14," \
+		"python3.13, python3.12, python3). Install one (Debian 13: apt-get install python3), or name it:" \
+		"make PYTHON=/path/to/python3.13 $(MAKECMDGOALS)" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
@@ -40,7 +49,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 messages: locale/vi/LC_MESSAGES/django.mo
 
 setup: $(VENV)/.installed
-	@scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES_RUN)
+	@$(ENSURE_PACKAGES) $(SYSTEM_PACKAGES_RUN)
 	@$(MAKE) -s messages
 
 run: setup
@@ -50,9 +59,16 @@ run: setup
 	@scripts/run.sh $(HOST) $(PORT) $(WORKERS)
 
 test: setup
-	@scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES_TEST)
-	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
+	@$(ENSURE_PACKAGES) $(SYSTEM_PACKAGES_TEST)
+	@$(MAKE) -s node_modules/axe-core/axe.min.js
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# axe-core, the accessibility checker the browser tests inject; Node.js and npm from Debian when
+# they are missing.
+node_modules/axe-core/axe.min.js:
+	@command -v npm >/dev/null 2>&1 || $(ENSURE_PACKAGES) nodejs npm
+	npm ci --no-audit --no-fund
+	@touch $@
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -69,7 +85,7 @@ typecheck: $(VENV)/.installed
 # wrk — the HTTP load generator; postgresql-client — pgbench, the database's own baseline.
 SIZE ?= small
 bench: setup
-	@scripts/ensure-system-packages.sh wrk postgresql-client
+	@$(ENSURE_PACKAGES) wrk postgresql-client
 	$(PY) bench/run.py --size $(SIZE) $(BENCH_ARGS)
 
 check: lint typecheck test

@@ -71,7 +71,22 @@ class DemoPerson:
     position: str
 
     def get_role_label(self) -> str:
-        return f"{self.role.label} — {self.position}"
+        label = str(self.role.label)
+        return label if self.position == label else f"{label} — {self.position}"
+
+    def get_unit_label(self) -> str:
+        """The unit's name as seed_demo creates it (a division with its department's name first)."""
+        if self.unit == "province":
+            return "UBND tỉnh Thái Nguyên"
+        if self.unit == "centre":
+            return CENTRE[1]
+        departments = {suffix: name for suffix, name, _short in DEPARTMENTS}
+        department, _slash, division = self.unit.partition("/")
+        if department not in departments:
+            return self.unit  # a commune or ward, by its name
+        if not division:
+            return departments[department]
+        return f"{departments[department]} — {dict(DIVISIONS[department])[division]}"
 
 
 STAFF = [

@@ -10,9 +10,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"\n  Demo staff accounts (password for all: {DEMO_PASSWORD}):")
+        # The README's table of demo accounts lists the same rows (egov/demo/tests/test_accounts.py).
         for person in STAFF:
-            note = "  (two-factor enrolment at first login)" if person.role == "administrator" else ""
-            self.stdout.write(f"    {person.username:<22} {person.get_role_label()}{note}")
+            role, unit = person.get_role_label(), person.get_unit_label()
+            self.stdout.write(f"    {person.username:<20} {role:<46} {unit}")
+        self.stdout.write("  The administrator (quantri) enrols a two-factor (TOTP) app at first login.")
         self.stdout.write(
             f"\n  Demo citizen: {DEMO_CITIZEN_ID} (Nguyễn Văn An), same password — or log in with VNeID "
             "(the simulator) and pick a citizen.\n  Signing PIN of leaders and clerks: 123456"
