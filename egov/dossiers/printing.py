@@ -215,17 +215,20 @@ def tracking_book_workbook(unit: Unit, start: dt.date, end: dt.date, *, edition:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from egov.core.spreadsheet import append_row
+
     rows = tracking_book_rows(unit, start, end)
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "So theo doi ho so"
-    sheet.append(list(BOOK_COLUMNS))
+    append_row(sheet, BOOK_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.number,
                 row.code,
@@ -241,7 +244,7 @@ def tracking_book_workbook(unit: Unit, start: dt.date, end: dt.date, *, edition:
                 _naive(row.resolved_at),
                 _naive(row.returned_at),
                 row.note,
-            ]
+            ],
         )
     for column in "IJKLM":
         for cell in sheet[column][1:]:
@@ -257,12 +260,12 @@ def tracking_book_workbook(unit: Unit, start: dt.date, end: dt.date, *, edition:
     title = f"Sổ theo dõi hồ sơ (Mẫu số {form_number('tracking_book', edition)}) – {unit.name}"
     workbook.properties.title = title
     about = workbook.create_sheet("Thong tin")
-    about.append(["Sổ theo dõi hồ sơ", f"Mẫu số {form_number('tracking_book', edition)}"])
-    about.append(["Đơn vị", unit.name])
-    about.append(["Mã định danh", unit.identifier])
-    about.append(["Từ ngày", start.strftime("%d/%m/%Y")])
-    about.append(["Đến ngày", end.strftime("%d/%m/%Y")])
-    about.append(["Số hồ sơ", len(rows)])
+    append_row(about, ["Sổ theo dõi hồ sơ", f"Mẫu số {form_number('tracking_book', edition)}"])
+    append_row(about, ["Đơn vị", unit.name])
+    append_row(about, ["Mã định danh", unit.identifier])
+    append_row(about, ["Từ ngày", start.strftime("%d/%m/%Y")])
+    append_row(about, ["Đến ngày", end.strftime("%d/%m/%Y")])
+    append_row(about, ["Số hồ sơ", len(rows)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -387,6 +387,8 @@ def statistics_workbook(
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from egov.core.spreadsheet import append_row
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)
@@ -406,17 +408,17 @@ def statistics_workbook(
             "Tỷ lệ đúng hạn (%)",
             "Điểm chỉ số 2.1 (tối đa 20)",
         ]
-        sheet.append([title])
+        append_row(sheet, [title])
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([scope_name] if scope_name else [])
-        sheet.append(headers)
+        append_row(sheet, [scope_name] if scope_name else [])
+        append_row(sheet, headers)
         for cell in sheet[3]:
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for number, row in enumerate(report.rows, start=1):
-            sheet.append([number, row.key, row.name, *_excel_figures(row)])
-        sheet.append(["", "", "Tổng cộng", *_excel_figures(report.total)])
+            append_row(sheet, [number, row.key, row.name, *_excel_figures(row)])
+        append_row(sheet, ["", "", "Tổng cộng", *_excel_figures(report.total)])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         sheet.freeze_panes = "D4"

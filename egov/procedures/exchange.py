@@ -19,6 +19,7 @@ from typing import Any, cast
 from django.db import models
 from django.utils.translation import gettext as _
 
+from egov.core.spreadsheet import csv_row, csv_value
 from egov.organization.identifiers import is_agency_identifier
 from egov.organization.models import Role, Unit
 from egov.procedures.models import (
@@ -986,7 +987,8 @@ def parse_csv(source: str | bytes) -> ParsedCatalogue:
                     % {"found": len(cells), "expected": len(header)},
                 )
                 continue
-            _group_csv_row(parsed, groups, dict(zip(header, cells, strict=True)), line)
+            row = dict(zip(header, (csv_value(cell) for cell in cells), strict=True))
+            _group_csv_row(parsed, groups, row, line)
     except csv.Error as error:
         _Context(parsed, line=reader.line_num).add("", _("Not valid CSV: %(problem)s.") % {"problem": error})
         return parsed
@@ -1357,5 +1359,5 @@ def to_csv(document: Mapping[str, Any]) -> str:
             for column in CSV_COLUMNS:
                 if column not in values:
                     values[column] = entry.get(column) or ""
-            writer.writerow([values.get(c, "") for c in (*CSV_COLUMNS, *CSV_OPTIONAL_COLUMNS)])
+            writer.writerow(csv_row(values.get(c, "") for c in (*CSV_COLUMNS, *CSV_OPTIONAL_COLUMNS)))
     return out.getvalue()
