@@ -14,6 +14,7 @@ from egov.organization.models import Membership
 from egov.procedures.api import router as procedures_router
 from egov.signatures.api import router as signatures_router
 
+
 class EgovAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """`egov_<app>_api_<function>`, whichever module of the app's api package defines it.
