@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,28 @@ def media(settings, tmp_path) -> Path:
     root: Path = tmp_path / "media"
     settings.MEDIA_ROOT = root
     return root
+
+
+@pytest.fixture(scope="session")
+def _signing_pki_dir(tmp_path_factory) -> Path:
+    """One demo CA and TSA for the whole session, valid from 2025 (tests travel back in time)."""
+    import time_machine
+    from django.test import override_settings
+
+    from egov.signatures import pki
+
+    directory: Path = tmp_path_factory.mktemp("signing-pki")
+    with (
+        override_settings(EGOV_PKI_DIR=directory),
+        time_machine.travel(dt.datetime(2025, 1, 1, tzinfo=dt.UTC), tick=True),
+    ):
+        pki.ensure_demo_pki()
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def _signing_pki(settings, _signing_pki_dir) -> None:
+    """Every test signs with the session's demo PKI; revocation and timestamps answer in-process."""
+    settings.EGOV_PKI_DIR = _signing_pki_dir
+    settings.EGOV_TRUST_ROOTS = []
+    settings.EGOV_TSA_URL = f"{settings.SITE_URL}/pki/tsa/"

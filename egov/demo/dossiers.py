@@ -17,7 +17,9 @@ from egov.dossiers.services import Applicant, ComponentInput, DeskOutcome
 from egov.integrations.simulated_citizens import citizens
 from egov.organization.calendar import get_calendar
 from egov.organization.models import Unit
-from egov.procedures.models import ProcedureVersion
+from egov.procedures.models import ProcedureVersion, ProcessStep
+from egov.signatures import pki
+from egov.signatures.services import sign_version, usable_certificates
 
 SEED = 2026
 COMMUNES = {
@@ -131,8 +133,29 @@ def _play(
         if moment >= now or (fate < 0.5 and current.role == "leader"):
             return  # still in progress here
         actor = {"specialist": specialist, "leader": leader}.get(current.role, desk)
+        _leave_the_steps_output(dossier, current, actor)
         services.complete_step(dossier, by=actor, note="", now=moment)
     if dossier.status == 9 and fate > 0.6:
         moment = calendar.add_working_minutes(moment, rng.randint(30, 600))
         if moment < now:
             services.return_result(dossier, by=desk, method="desk", now=moment)
+
+
+def _leave_the_steps_output(dossier: Dossier, step: ProcessStep, actor: User) -> None:
+    """Draft the result from the template, and sign it where the step is the leader's signature."""
+    if not step.output:
+        return
+    if dossier.result_document is None:
+        services.generate_result(dossier, by=actor)
+    if step.output == ProcessStep.Output.SIGNATURE:
+        assert dossier.result_document is not None
+        assert dossier.result_document.current_version is not None
+        [certificate, *_] = usable_certificates(actor, kind="personal")
+        sign_version(
+            dossier.result_document.current_version,
+            certificate=certificate,
+            pin=pki.DEMO_PIN,
+            level="B-B",
+            signed_by=actor,
+        )
+        dossier.result_document.refresh_from_db()

@@ -422,6 +422,32 @@ class ReturnResultForm(ActionForm):
     )
     carrier = forms.CharField(label=_("Postal carrier"), required=False, max_length=100)
     tracking = forms.CharField(label=_("Tracking number"), required=False, max_length=100)
+    paper_result = forms.CharField(
+        label=_("Paper result handed over (what it is and its number)"),
+        required=False,
+        max_length=255,
+        help_text=_("Only when there is no electronic result, e.g. “Giấy khai sinh bản chính số 125”."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.dossier.result_document_id is not None or self.dossier.paper_result:
+            del self.fields["paper_result"]
+
+
+class PaperResultForm(ActionForm):
+    """The result given at the desk in the same visit: the paper handed over, unless one is attached."""
+
+    paper_result = forms.CharField(
+        label=_("Paper result handed over (what it is and its number)"),
+        required=True,
+        max_length=255,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.dossier.result_document_id is not None:
+            self.fields["paper_result"].required = False
 
 
 class FeeForm(ActionForm):

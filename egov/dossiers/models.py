@@ -139,6 +139,9 @@ class Dossier(models.Model):
     result_document = models.ForeignKey(
         "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A result issued on paper only (e.g. a certificate printed on security paper): what it is and
+    # its number, recorded at the desk so the return is never of nothing (ND 61/2018 Điều 20).
+    paper_result = models.CharField(_("paper result"), max_length=255, blank=True)
     return_method = models.CharField(max_length=16, choices=ReturnMethod, blank=True)
     postal_carrier = models.CharField(max_length=100, blank=True)
     postal_tracking = models.CharField(max_length=100, blank=True)

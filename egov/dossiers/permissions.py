@@ -13,6 +13,7 @@ from egov.accounts.models import User
 from egov.dossiers.models import Consultation, Dossier
 from egov.organization.models import Role, Unit
 from egov.organization.permissions import has_role_in, units_where
+from egov.procedures.models import ProcessStep
 
 STAFF_ROLES = (
     Role.DESK_OFFICER,
@@ -84,3 +85,16 @@ def can_act_as(user: User, dossier: Dossier, *roles: Role) -> bool:
     if dossier.assignee_id == user.pk and Role.SPECIALIST in roles:
         return True
     return has_role_in(user, dossier.current_unit, *roles)
+
+
+def can_work_on_step(user: User, dossier: Dossier, step: ProcessStep | None) -> bool:
+    """Whether the user holds the role of the dossier's current step where the dossier now is.
+
+    The assignee counts only on a specialist's step: once the step has moved on to the head of
+    department or the leader, the specialist's actions are no longer theirs.
+    """
+    if step is None:
+        return False
+    if step.role == Role.SPECIALIST and dossier.assignee_id == user.pk:
+        return True
+    return has_role_in(user, dossier.current_unit, Role(step.role))

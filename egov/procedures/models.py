@@ -225,6 +225,13 @@ class Fee(models.Model):
 class ProcessStep(models.Model):
     """One step of the internal process (quy trình nội bộ): who does what, where, in how many hours."""
 
+    class Output(models.TextChoices):
+        # What must exist before the step can be completed (ND 61/2018 Điều 19 khoản 4, 7: the
+        # result is drafted, then signed by the competent person, before it goes back to the desk).
+        NONE = "", _("Nothing")
+        RESULT = "result", _("The result document")
+        SIGNATURE = "signature", _("The competent person's signature on the result")
+
     class Performer(models.TextChoices):
         # Where the step is done; the one-stop core routes a dossier's steps by this.
         RECEIVING = "receiving", _("The one-stop desk that received the dossier")
@@ -246,6 +253,7 @@ class ProcessStep(models.Model):
         verbose_name=_("unit"),
     )
     hours = models.DecimalField(_("working hours"), max_digits=7, decimal_places=2)
+    output = models.CharField(_("must produce"), max_length=16, choices=Output, blank=True, default="")
 
     class Meta:
         verbose_name = _("process step")
@@ -262,3 +270,27 @@ class ProcessStep(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def default_step_outputs(roles: list[str]) -> list[str]:
+    """What each step of a process must produce, from the steps' roles in order.
+
+    The leader's step signs the result (the last leader step when there are several); the step
+    before it drafts the result. Without a leader step, the last step before the return at the desk
+    produces the result. Steps of the receiving desk produce nothing.
+    """
+    outputs = [""] * len(roles)
+    working = [n for n, role in enumerate(roles) if role != Role.DESK_OFFICER]
+    if not working:
+        return outputs
+    leaders = [n for n in working if roles[n] == Role.LEADER]
+    if leaders:
+        signing = leaders[-1]
+        outputs[signing] = ProcessStep.Output.SIGNATURE
+        drafting = [n for n in working if n < signing]
+        outputs[drafting[-1] if drafting else signing] = (
+            ProcessStep.Output.RESULT if drafting else ProcessStep.Output.SIGNATURE
+        )
+    else:
+        outputs[working[-1]] = ProcessStep.Output.RESULT
+    return outputs

@@ -36,6 +36,7 @@ from egov.procedures.models import (
     ProcessStep,
     PublicationDecision,
     Sector,
+    default_step_outputs,
 )
 
 
@@ -214,6 +215,7 @@ class _Writer:
             Fee(version=version, position=position, description=f.description, amount=f.amount)
             for position, f in enumerate(spec.fees, start=1)
         ]
+        outputs = default_step_outputs([s.role for s in spec.steps])
         self.steps += [
             ProcessStep(
                 version=version,
@@ -223,8 +225,9 @@ class _Writer:
                 performer=s.performer,
                 unit=self.units[s.unit] if s.unit else None,
                 hours=s.hours,
+                output=output,
             )
-            for position, s in enumerate(spec.steps, start=1)
+            for position, (s, output) in enumerate(zip(spec.steps, outputs, strict=True), start=1)
         ]
         # A "new" row may reuse the code of an abolished or replaced procedure: it is in force again.
         procedure.current_version = version

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from egov.dossiers import services
-from egov.dossiers.tests.factories import commune_procedure, receive
+from egov.dossiers.tests.factories import commune_procedure, process_to_result, receive
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
 
@@ -36,8 +36,7 @@ def march(province, staff):
         late = receive(version, province.commune, staff["desk"])
         for dossier in (early, late):
             services.forward_dossier(dossier, by=staff["desk"])
-        services.complete_step(early, by=staff["specialist"])
-        services.complete_step(early, by=staff["leader"])
+        process_to_result(early, specialist=staff["specialist"], leader=staff["leader"])
 
 
 def test_the_leader_sees_the_table_and_the_indicator(client, march, staff):

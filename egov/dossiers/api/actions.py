@@ -259,6 +259,9 @@ class ReturnIn(ActionIn):
     method: str = Field(..., description="desk | post | online")
     carrier: str = Field("", max_length=100)
     tracking: str = Field("", max_length=100)
+    paper_result: str = Field(
+        "", max_length=255, description="The paper result handed over, when there is no electronic one"
+    )
 
 
 @router.post("/dossiers/{code}/return", response=DossierOut, summary="Hand the result over")
@@ -268,7 +271,12 @@ def return_result(request: HttpRequest, code: str, body: ReturnIn) -> DossierOut
         code,
         body,
         lambda d, u: services.return_result(
-            d, by=u, method=body.method, carrier=body.carrier, tracking=body.tracking
+            d,
+            by=u,
+            method=body.method,
+            carrier=body.carrier,
+            tracking=body.tracking,
+            paper_result=body.paper_result,
         ),
     )
 

@@ -23,6 +23,7 @@ from egov.dossiers.services.transitions import (
     queue_portal_sync,
     record_event,
     require_status,
+    require_step_role,
 )
 from egov.organization.calendar import get_calendar
 from egov.organization.models import Role
@@ -37,8 +38,7 @@ def request_supplement(
     3 working days after receipt, counts the dossier as late (QĐ 766 indicator 2.1).
     """
     require_status(dossier, Status.PROCESSING)
-    if not can_act_as(by, dossier, Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT, Role.LEADER):
-        raise PermissionDenied
+    require_step_role(dossier, by)
     missing = [item.strip() for item in missing if item.strip()]
     if not missing or not reason.strip():
         raise ValidationError(_("List every missing paper and the reason, all at once."))

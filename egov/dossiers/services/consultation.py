@@ -13,8 +13,7 @@ from egov.dossiers.models import (
     Dossier,
     Status,
 )
-from egov.dossiers.permissions import can_act_as
-from egov.dossiers.services.transitions import record_event, require_status
+from egov.dossiers.services.transitions import record_event, require_status, require_step_role
 from egov.organization.calendar import get_calendar
 from egov.organization.models import Role, Unit
 from egov.organization.permissions import has_role_in
@@ -33,12 +32,13 @@ def consult_units(
 ) -> list[Consultation]:
     """Ask other units for their opinion, one after another or all at once (ND 61/2018 Điều 19 khoản 6)."""
     require_status(dossier, Status.PROCESSING)
-    if not can_act_as(by, dossier, Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT, Role.LEADER):
-        raise PermissionDenied
+    require_step_role(dossier, by)
     if not units:
         raise ValidationError({"units": _("Choose at least one unit to consult.")})
     if not content.strip():
         raise ValidationError({"content": _("Say what the units are asked.")})
+    if mode == Consultation.Mode.PARALLEL and len(units) == 1:
+        lead_unit = units[0]  # one unit consulted leads itself
     if mode == Consultation.Mode.PARALLEL and (lead_unit is None or lead_unit not in units):
         raise ValidationError(
             {"lead_unit": _("A parallel consultation needs a lead unit among those consulted.")}

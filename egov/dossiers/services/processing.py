@@ -13,12 +13,14 @@ from egov.dossiers.models import (
     Status,
 )
 from egov.dossiers.permissions import can_act_as, can_receive_at
+from egov.dossiers.services.results import check_step_output
 from egov.dossiers.services.transitions import (
     change_status,
-    current_step,
     enter_step,
     record_event,
+    require_no_open_consultation,
     require_status,
+    require_step_role,
     resolve,
     steps_of,
 )
@@ -97,8 +99,7 @@ def record_appraisal(
     A verification record holds time, place, participants and content when the applicant attends.
     """
     require_status(dossier, Status.PROCESSING)
-    if not can_act_as(by, dossier, Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT, Role.LEADER):
-        raise PermissionDenied
+    require_step_role(dossier, by)
     if not note.strip():
         raise ValidationError({"note": _("Write what the appraisal found.")})
     record_event(
@@ -113,9 +114,9 @@ def complete_step(dossier: Dossier, *, by: User, note: str = "", now: dt.datetim
     When the next step is the return at the receiving desk (or there is none), the result is ready.
     """
     require_status(dossier, Status.PROCESSING)
-    step = current_step(dossier)
-    if step is None or not can_act_as(by, dossier, Role(step.role)):
-        raise PermissionDenied
+    step = require_step_role(dossier, by)
+    require_no_open_consultation(dossier)
+    check_step_output(dossier, step)
     now = now or timezone.now()
     record_event(
         dossier,
@@ -145,9 +146,7 @@ def complete_step(dossier: Dossier, *, by: User, note: str = "", now: dt.datetim
 def send_back(dossier: Dossier, *, by: User, reason: str, now: dt.datetime | None = None) -> Dossier:
     """Return the dossier to the previous step (e.g. the leader sends a draft back to the specialist)."""
     require_status(dossier, Status.PROCESSING)
-    step = current_step(dossier)
-    if step is None or not can_act_as(by, dossier, Role(step.role)):
-        raise PermissionDenied
+    require_step_role(dossier, by)
     if dossier.current_step <= 2:
         raise ValidationError(_("This is the first processing step; there is nothing to send it back to."))
     if not reason.strip():

@@ -16,9 +16,18 @@ from egov.dossiers.models import (
     Status,
 )
 from egov.dossiers.permissions import can_act_as, can_receive_at
-from egov.dossiers.services.transitions import change_status, record_event, require_status, resolve
+from egov.dossiers.services.transitions import (
+    change_status,
+    record_event,
+    require_status,
+    require_step_role,
+    resolve,
+)
 from egov.organization.models import Role
+from egov.organization.permissions import has_role_in
 from egov.procedures.models import ProcedureVersion, ProcessStep
+from egov.signatures.models import SignatureValidation, SigningCertificate
+from egov.signatures.services import latest_validation, validate_version
 
 
 def refuse_after_appraisal(
@@ -36,10 +45,14 @@ def refuse_after_appraisal(
 
 def attach_result(dossier: Dossier, *, by: User, document: Document) -> Dossier:
     """The result document (generated or uploaded; signed by the leader and sealed in the signatures app)."""
-    if dossier.status not in (Status.PROCESSING, Status.RESOLVED):
+    if dossier.status == Status.PROCESSING:
+        require_step_role(dossier, by)
+    elif dossier.status == Status.RESOLVED and dossier.result_document_id is None:
+        # A result issued outside egov (e.g. a refusal or a paper certificate) scanned at the desk.
+        if not can_act_as(by, dossier, Role.SPECIALIST, Role.LEADER, Role.CLERK, Role.DESK_OFFICER):
+            raise PermissionDenied
+    else:
         raise ValidationError(_("A result can only be attached while the dossier is processed."))
-    if not can_act_as(by, dossier, Role.SPECIALIST, Role.LEADER, Role.CLERK):
-        raise PermissionDenied
     dossier.result_document = document
     dossier.save(update_fields=["result_document"])
     record_event(dossier, "result_attached", by, None, None, data={"document": document.pk})
@@ -58,7 +71,9 @@ def is_immediate(version: ProcedureVersion) -> bool:
     return at_desk or (version.time_limit_hours is not None and version.time_limit_hours <= 4)
 
 
-def resolve_at_desk(dossier: Dossier, *, by: User, now: dt.datetime | None = None) -> Dossier:
+def resolve_at_desk(
+    dossier: Dossier, *, by: User, paper_result: str = "", now: dt.datetime | None = None
+) -> Dossier:
     """Close an immediate-result dossier at the desk: processed and handed over in one visit.
 
     No receipt is needed unless the applicant asks, but the status is still recorded (Điều 17 khoản 4).
@@ -68,9 +83,10 @@ def resolve_at_desk(dossier: Dossier, *, by: User, now: dt.datetime | None = Non
         raise PermissionDenied
     if not is_immediate(dossier.procedure_version):
         raise ValidationError(_("This procedure's result is not given at the desk; forward the dossier."))
+    _require_something_to_return(dossier, paper_result)
     now = now or timezone.now()
     resolve(dossier, by=by, now=now, outcome=Dossier.ResultOutcome.GRANTED)
-    return return_result(dossier, by=by, method=Dossier.ReturnMethod.DESK, now=now)
+    return return_result(dossier, by=by, method=Dossier.ReturnMethod.DESK, paper_result=paper_result, now=now)
 
 
 def generate_result(dossier: Dossier, *, by: User, note: str = "") -> Document:
@@ -78,10 +94,8 @@ def generate_result(dossier: Dossier, *, by: User, note: str = "") -> Document:
 
     The document belongs to the unit that holds the dossier; it becomes the dossier's result.
     """
-    if dossier.status not in (Status.PROCESSING, Status.RESOLVED):
-        raise ValidationError(_("A result can only be drafted while the dossier is processed."))
-    if not can_act_as(by, dossier, Role.SPECIALIST, Role.LEADER, Role.CLERK):
-        raise PermissionDenied
+    require_status(dossier, Status.PROCESSING)
+    require_step_role(dossier, by)
     version = dossier.procedure_version
     unit = dossier.competent_unit
     pdf = render_pdf(
@@ -125,10 +139,17 @@ def return_result(
     method: str,
     carrier: str = "",
     tracking: str = "",
+    paper_result: str = "",
     now: dt.datetime | None = None,
 ) -> Dossier:
-    """Hand over the result at the desk, by post or online (ND 61/2018 Điều 20): status 9 → 10."""
+    """Hand over the result at the desk, by post or online (ND 61/2018 Điều 20): status 9 → 10.
+
+    There must be something to hand over: the electronic result, or the paper result recorded here.
+    A refusal needs neither: its notice (Mẫu 03) is the result (Điều 19 khoản 8).
+    """
     require_status(dossier, Status.RESOLVED)
+    if dossier.outcome != Dossier.ResultOutcome.REFUSED:
+        _require_something_to_return(dossier, paper_result)
     if method not in Dossier.ReturnMethod.values:
         raise ValidationError({"method": _("Choose how the result is returned.")})
     if method == Dossier.ReturnMethod.POST and not (carrier.strip() and tracking.strip()):
@@ -139,9 +160,17 @@ def return_result(
         raise PermissionDenied
     now = now or timezone.now()
     dossier.return_method, dossier.postal_carrier, dossier.postal_tracking = method, carrier, tracking
+    dossier.paper_result = paper_result.strip() or dossier.paper_result
     dossier.returned_at = dossier.closed_at = now
     dossier.save(
-        update_fields=["return_method", "postal_carrier", "postal_tracking", "returned_at", "closed_at"]
+        update_fields=[
+            "return_method",
+            "postal_carrier",
+            "postal_tracking",
+            "paper_result",
+            "returned_at",
+            "closed_at",
+        ]
     )
     change_status(
         dossier,
@@ -149,6 +178,66 @@ def return_result(
         by=by,
         kind="returned",
         at=now,
-        data={"method": method, "carrier": carrier, "tracking": tracking},
+        data={"method": method, "carrier": carrier, "tracking": tracking, "paper_result": paper_result},
     )
     return dossier
+
+
+def _require_something_to_return(dossier: Dossier, paper_result: str) -> None:
+    if dossier.result_document_id is None and not (paper_result.strip() or dossier.paper_result):
+        raise ValidationError(
+            {
+                "paper_result": _(
+                    "There is no result to hand over: attach the electronic result, or record the "
+                    "paper result (what it is and its number)."
+                )
+            },
+            code="no_result",
+        )
+
+
+def check_step_output(dossier: Dossier, step: ProcessStep) -> None:
+    """Refuse to complete a step that has not produced what it must (ND 61/2018 Điều 19 khoản 4, 7).
+
+    A drafting step needs the result attached; a signing step needs a valid, trusted and intact
+    signature on the result's current version by a person (not a seal) who holds the step's role
+    where the dossier is.
+    """
+    if not step.output:
+        return
+    document = dossier.result_document
+    if document is None or document.current_version is None:
+        raise ValidationError(_("Draft or attach the result before completing this step."), code="no_result")
+    if step.output != ProcessStep.Output.SIGNATURE:
+        return
+    version = document.current_version
+    validation = latest_validation(version) or validate_version(version, validated_by=None)
+    if not _signed_for_step(validation, dossier, step):
+        raise ValidationError(
+            _(
+                "The result is not yet signed by the competent person with a valid signature; "
+                "sign it before completing this step."
+            ),
+            code="not_signed",
+        )
+
+
+def _signed_for_step(validation: SignatureValidation, dossier: Dossier, step: ProcessStep) -> bool:
+    good = [
+        entry["serial"]
+        for entry in validation.report
+        if entry.get("signature_valid")
+        and entry.get("intact")
+        and entry.get("trusted")
+        and not entry.get("is_seal")
+        and entry.get("revocation", {}).get("status") != "revoked"
+        and entry.get("serial")
+    ]
+    certificates = SigningCertificate.objects.filter(
+        serial__in=good, kind=SigningCertificate.Kind.PERSONAL, owner__isnull=False
+    ).select_related("owner")
+    return any(
+        certificate.owner is not None
+        and has_role_in(certificate.owner, dossier.current_unit, Role(step.role))
+        for certificate in certificates
+    )

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from egov.dossiers.models import (
     PortalSync,
     Status,
 )
+from egov.dossiers.permissions import can_work_on_step
 from egov.organization.calendar import get_calendar
 from egov.organization.models import Unit
 from egov.procedures.models import ProcessStep
@@ -64,6 +65,30 @@ def current_step(dossier: Dossier) -> ProcessStep | None:
     """The step the dossier is in, or None before the first and after the last."""
     steps = steps_of(dossier)
     return steps[dossier.current_step - 1] if 0 < dossier.current_step <= len(steps) else None
+
+
+def require_step_role(dossier: Dossier, by: User) -> ProcessStep:
+    """The current step, if `by` holds its role where the dossier is; else PermissionDenied."""
+    step = current_step(dossier)
+    if not can_work_on_step(by, dossier, step):
+        raise PermissionDenied
+    assert step is not None
+    return step
+
+
+def require_no_open_consultation(dossier: Dossier) -> None:
+    """A step is not done while a consulted unit has not answered (ND 61/2018 Điều 19 khoản 6)."""
+    waiting = list(
+        dossier.consultations.filter(answered_at__isnull=True)
+        .order_by("order")
+        .values_list("unit__name", flat=True)
+    )
+    if waiting:
+        raise ValidationError(
+            _("Waiting for the opinion of: %(units)s. The step can be completed once they answer.")
+            % {"units": ", ".join(waiting)},
+            code="open_consultation",
+        )
 
 
 def _step_unit(dossier: Dossier, step: ProcessStep) -> Unit:

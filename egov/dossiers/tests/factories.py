@@ -77,3 +77,49 @@ def receive(version: ProcedureVersion, unit: Unit, officer: User, **applicant: A
         received_by=officer,
         **applicant,
     )
+
+
+SIGNING_PIN = "246810"
+
+
+def draft_result(dossier: Dossier, by: User) -> Document:
+    """The result drafted from the template by whoever holds the current step."""
+    from egov.dossiers.services import generate_result
+
+    return generate_result(dossier, by=by)
+
+
+def sign_result(dossier: Dossier, leader: User) -> None:
+    """The leader signs the dossier's result with a personal certificate (issued when missing)."""
+    from egov.signatures.models import SigningCertificate
+    from egov.signatures.services import issue_certificate, sign_version, usable_certificates
+
+    certificates = usable_certificates(leader, kind=SigningCertificate.Kind.PERSONAL)
+    certificate = (
+        certificates[0]
+        if certificates
+        else issue_certificate(
+            kind="personal", pin=SIGNING_PIN, issued_by=None, owner=leader, unit=dossier.current_unit
+        )
+    )
+    assert dossier.result_document is not None
+    assert dossier.result_document.current_version is not None
+    sign_version(
+        dossier.result_document.current_version,
+        certificate=certificate,
+        pin=SIGNING_PIN,
+        level="B-B",
+        signed_by=leader,
+    )
+    dossier.result_document.refresh_from_db()
+
+
+def process_to_result(dossier: Dossier, *, specialist: User, leader: User) -> Dossier:
+    """From the specialist's step to resolved: draft the result, sign it, complete both steps."""
+    from egov.dossiers.services import complete_step
+
+    draft_result(dossier, specialist)
+    complete_step(dossier, by=specialist)
+    sign_result(dossier, leader)
+    complete_step(dossier, by=leader)
+    return dossier

@@ -8,9 +8,10 @@ import time_machine
 
 from egov.accounts.services import create_api_token
 from egov.dossiers.models import Dossier, DossierEvent, Status
-from egov.dossiers.tests.factories import commune_procedure, receive, scanned
+from egov.dossiers.tests.factories import SIGNING_PIN, commune_procedure, receive, scanned
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
+from egov.signatures.services import issue_certificate
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=VN)
@@ -212,6 +213,8 @@ def test_the_whole_walk_each_action_once(client, dossier, province, staff):
 
     client.force_login(staff["specialist"])
     act_once(client, code, "appraisal", note="Hồ sơ hợp lệ")
+    result = scanned(province.commune, staff["specialist"], "Giấy khai sinh")
+    assert act_once(client, code, "result", document_id=result.pk)["result_document_id"] == result.pk
     assert act_once(client, code, "complete-step", note="Trình ký")["current_step"] == 3
 
     client.force_login(staff["leader"])
@@ -221,10 +224,17 @@ def test_the_whole_walk_each_action_once(client, dossier, province, staff):
     client.force_login(staff["leader"])
     extended = act_once(client, code, "extension", new_due_at="2026-03-06T16:00:00", reason="Cần xác minh")
     assert dt.datetime.fromisoformat(extended["due_at"]) == dt.datetime(2026, 3, 6, 16, 0, tzinfo=VN)
+    certificate = issue_certificate(
+        kind="personal", pin=SIGNING_PIN, issued_by=None, owner=staff["leader"], unit=province.commune
+    )
+    signed = client.post(
+        f"/api/v1/documents/{result.pk}/signatures",
+        {"certificate_id": certificate.pk, "pin": SIGNING_PIN, "level": "B-B"},
+        content_type=JSON,
+    )
+    assert signed.status_code == 201, signed.content
     resolved = act_once(client, code, "complete-step")
     assert (resolved["status"], resolved["deadlines"]["timeliness"]) == (Status.RESOLVED, "early")
-    result = scanned(province.commune, staff["leader"], "Giấy khai sinh")
-    assert act_once(client, code, "result", document_id=result.pk)["result_document_id"] == result.pk
 
     client.force_login(staff["desk"])
     assert act_once(client, code, "fee-payment", method="direct")["fee_payment_method"] == "direct"

@@ -4,9 +4,10 @@ import pytest
 
 from egov.core.tests.browser import log_in, screenshot
 from egov.dossiers.models import Dossier, Status
-from egov.dossiers.tests.factories import commune_procedure, tiny_pdf
+from egov.dossiers.tests.factories import SIGNING_PIN, commune_procedure, tiny_pdf
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
+from egov.signatures.services import issue_certificate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +33,8 @@ def test_a_dossier_goes_from_the_desk_to_the_leader_and_back(page, province, tmp
     version = commune_procedure()
     make_member(Role.DESK_OFFICER, province.commune, "motcua.e2e")
     make_member(Role.SPECIALIST, province.commune, "tuphap.e2e")
-    make_member(Role.LEADER, province.commune, "chutich.e2e")
+    leader = make_member(Role.LEADER, province.commune, "chutich.e2e")
+    issue_certificate(kind="personal", pin=SIGNING_PIN, issued_by=None, owner=leader, unit=province.commune)
     scans = []
     for number in range(version.components.count()):
         path = tmp_path / f"giay-to-{number}.pdf"
@@ -62,13 +64,22 @@ def test_a_dossier_goes_from_the_desk_to_the_leader_and_back(page, province, tmp
     _log_in(page, "tuphap.e2e")
     page.goto(f"/can-bo/ho-so/{dossier.code}/")
     _act(page, "appraise", lambda panel: panel.locator("textarea[name=note]").fill("Hồ sơ hợp lệ"))
+    _act(page, "generate_result")
     _act(page, "complete")
     assert Dossier.objects.get().current_step == 3
+    assert page.locator("#action-complete").count() == 0  # the step is the leader's now
 
-    # The leader approves.
+    # The leader signs the drafted result, then approves.
     _log_in(page, "chutich.e2e")
     page.goto("/can-bo/ho-so/?tab=mine")
     page.get_by_role("link", name=dossier.code).click()
+    detail_url = page.url
+    page.locator("a[href*='/ky-so/tai-lieu/']").click()
+    page.locator("select[name=sign-level]").select_option("B-B")
+    page.locator("input[name=sign-pin]").fill(SIGNING_PIN)
+    page.locator("form[action$='/ky/'] button[type=submit]").click()
+    page.wait_for_selector(".validation-panel.status-valid")
+    page.goto(detail_url)
     _act(page, "complete")
     assert Dossier.objects.get().status == Status.RESOLVED
 

@@ -30,9 +30,10 @@ def test_an_immediate_result_procedure_closes_at_the_desk(province, staff):
     version = commune_procedure("2.000908", days="0.5", steps=QUICK_STEPS)
     dossier = receive(version, province.commune, staff["desk"])
 
-    services.resolve_at_desk(dossier, by=staff["desk"])
+    services.resolve_at_desk(dossier, by=staff["desk"], paper_result="Bản sao trích lục số 12")
 
     assert dossier.status == Status.RETURNED
+    assert dossier.paper_result == "Bản sao trích lục số 12"
     assert list(dossier.events.filter(to_status__isnull=False).values_list("to_status", flat=True)) == [
         1,
         2,
@@ -45,7 +46,7 @@ def test_a_normal_procedure_cannot_close_at_the_desk(province, staff):
     dossier = receive(commune_procedure(days="3"), province.commune, staff["desk"])
 
     with pytest.raises(ValidationError):
-        services.resolve_at_desk(dossier, by=staff["desk"])
+        services.resolve_at_desk(dossier, by=staff["desk"], paper_result="Giấy xác nhận")
     assert dossier.status == Status.RECEIVED
 
 

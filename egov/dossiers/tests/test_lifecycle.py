@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from egov.dossiers import services
 from egov.dossiers.models import Dossier, DossierEvent, Notification, PortalSync, Status
 from egov.dossiers.services import Applicant, ComponentInput, DeskOutcome
-from egov.dossiers.tests.factories import commune_procedure, receive
+from egov.dossiers.tests.factories import commune_procedure, draft_result, receive, sign_result
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
 
@@ -175,12 +175,14 @@ def test_full_walk_forward_appraise_approve_return(province, commune_staff):
         assert (dossier.status, dossier.current_step) == (Status.PROCESSING, 2)
 
         services.record_appraisal(dossier, by=commune_staff["specialist"], note="Hồ sơ hợp lệ")
+        draft_result(dossier, commune_staff["specialist"])
         services.complete_step(dossier, by=commune_staff["specialist"])
         assert dossier.current_step == 3
         with pytest.raises(PermissionDenied):
             services.complete_step(dossier, by=commune_staff["specialist"])
 
     with time_machine.travel(dt.datetime(2026, 3, 3, 10, 0, tzinfo=VN), tick=False):
+        sign_result(dossier, commune_staff["leader"])
         services.complete_step(dossier, by=commune_staff["leader"])
         assert dossier.status == Status.RESOLVED
         services.return_result(dossier, by=commune_staff["desk"], method="desk")

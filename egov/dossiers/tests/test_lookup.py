@@ -11,7 +11,7 @@ from django.core.cache import cache
 from egov.dossiers import services
 from egov.dossiers.lookup import public_status
 from egov.dossiers.models import Status
-from egov.dossiers.tests.factories import commune_procedure, receive
+from egov.dossiers.tests.factories import commune_procedure, process_to_result, receive
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
 
@@ -61,8 +61,7 @@ def test_public_status_is_one_query_and_names_the_step(dossier, django_assert_nu
 
 def test_a_finished_dossier_shows_its_dates_and_no_step(dossier, staff):
     with time_machine.travel(dt.datetime(2026, 3, 3, 10, 0, tzinfo=VN), tick=False):
-        services.complete_step(dossier, by=staff["specialist"])
-        services.complete_step(dossier, by=staff["leader"])
+        process_to_result(dossier, specialist=staff["specialist"], leader=staff["leader"])
         services.return_result(dossier, by=staff["desk"], method="desk")
 
     found = public_status(dossier.code)

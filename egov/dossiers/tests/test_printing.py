@@ -16,7 +16,7 @@ from egov.core.models import AuditEntry
 from egov.dossiers import printing, services
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import Applicant, DeskOutcome
-from egov.dossiers.tests.factories import commune_procedure, receive
+from egov.dossiers.tests.factories import commune_procedure, draft_result, receive, sign_result
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
 
@@ -213,6 +213,7 @@ def test_refusal_at_desk_gives_the_reasons(province, staff):
 
 def test_refusal_after_appraisal_is_printed_from_the_result(received, staff):
     services.forward_dossier(received, by=staff["desk"])
+    draft_result(received, staff["specialist"])
     services.complete_step(received, by=staff["specialist"])
     services.refuse_after_appraisal(received, by=staff["leader"], reason="Người yêu cầu không đủ điều kiện")
 
@@ -301,8 +302,10 @@ def walk(province, staff) -> Dossier:
     with at(2, 10):  # forwarded the same day: on time; appraisal due Tue 16:00
         services.forward_dossier(dossier, by=staff["desk"])
     with at(2, 15):  # appraisal done on Monday, a day before it was due: early; approval due Mon 17:00
+        draft_result(dossier, staff["specialist"])
         services.complete_step(dossier, by=staff["specialist"], note="Hồ sơ hợp lệ")
     with at(3, 9):  # approved on Tuesday: late; return due Tue 10:00
+        sign_result(dossier, staff["leader"])
         services.complete_step(dossier, by=staff["leader"])
     with at(3, 9, 30):  # returned before 10:00 the same day: on time
         services.return_result(dossier, by=staff["desk"], method="desk")

@@ -20,7 +20,7 @@ from egov.dossiers.statistics import (
     statistics_scope,
     statistics_workbook,
 )
-from egov.dossiers.tests.factories import commune_procedure, receive
+from egov.dossiers.tests.factories import commune_procedure, process_to_result, receive
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
 
@@ -50,8 +50,7 @@ def received(version, province, staff, moment, **kwargs):
 
 def resolved(dossier, staff, moment):
     with time_machine.travel(moment, tick=False):
-        services.complete_step(dossier, by=staff["specialist"])
-        services.complete_step(dossier, by=staff["leader"])
+        process_to_result(dossier, specialist=staff["specialist"], leader=staff["leader"])
     assert dossier.status == Status.RESOLVED
     return dossier
 

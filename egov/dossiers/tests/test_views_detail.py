@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from egov.core.models import AuditEntry
 from egov.dossiers.models import Consultation, Dossier, DossierEvent, Status
-from egov.dossiers.tests.factories import commune_procedure, receive, tiny_pdf
+from egov.dossiers.tests.factories import commune_procedure, receive, sign_result, tiny_pdf
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
 
@@ -99,12 +99,26 @@ def test_the_whole_walk_through_the_actions(client, staff, dossier):
     assert response.status_code == 302
     assert dossier.events.filter(kind="appraised", note="Hồ sơ hợp lệ").exists()
 
+    # Nothing to show yet: the step that drafts the result cannot be completed without it.
+    response, _ = act(client, staff["specialist"], dossier, "complete", note="Trình ký")
+    assert "Draft or attach the result before completing this step." in response.text
+    dossier.refresh_from_db()
+    assert dossier.current_step == 2
+    response, _ = act(client, staff["specialist"], dossier, "generate_result", note="")
+    assert response.status_code == 302
     response, _ = act(client, staff["specialist"], dossier, "complete", note="Trình ký")
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.current_step == 3
 
+    # The step has moved on: the specialist (still the assignee) has nothing left to do here.
+    assert offered(page(client, staff["specialist"], dossier)) == []
     assert "send_back" in offered(page(client, staff["leader"], dossier))
+    response, _ = act(client, staff["leader"], dossier, "complete")
+    assert "not yet signed by the competent person" in response.text
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
+    sign_result(dossier, staff["leader"])
     response, _ = act(client, staff["leader"], dossier, "complete")
     dossier.refresh_from_db()
     assert dossier.status == Status.RESOLVED
@@ -133,7 +147,7 @@ def test_a_stale_replay_changes_nothing(client, staff, dossier):
 
 def test_a_stale_replay_of_a_step_that_keeps_the_status_changes_nothing(client, staff, dossier):
     act(client, staff["desk"], dossier, "forward")
-    response, data = act(client, staff["leader"], dossier, "appraise", note="Đạt")
+    response, data = act(client, staff["specialist"], dossier, "appraise", note="Đạt")
     assert response.status_code == 302
     dossier.refresh_from_db()
     before = (dossier.status, dossier.current_step, DossierEvent.objects.count())

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from egov.dossiers import services
 from egov.dossiers.models import Status
-from egov.dossiers.tests.factories import commune_procedure, receive
+from egov.dossiers.tests.factories import commune_procedure, process_to_result, receive
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
 
@@ -43,8 +43,7 @@ def dossiers(province, staff):
         services.forward_dossier(processing, by=staff["desk"])
         done = receive(version, province.commune, staff["desk"], name="Hoàng Văn Em")
         services.forward_dossier(done, by=staff["desk"])
-        services.complete_step(done, by=staff["specialist"])
-        services.complete_step(done, by=staff["leader"])
+        process_to_result(done, specialist=staff["specialist"], leader=staff["leader"])
         services.return_result(done, by=staff["desk"], method="desk")
     return {"at_desk": at_desk, "processing": processing, "done": done}
 

@@ -128,7 +128,7 @@ PROCESSORS = (Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT, Role.LEADER)
 
 
 def _run_close_at_desk(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
-    services.resolve_at_desk(dossier, by=user)
+    services.resolve_at_desk(dossier, by=user, paper_result=form.cleaned_data["paper_result"])
     return _("The result was given at the desk and the dossier is closed.")
 
 
@@ -240,7 +240,12 @@ def _run_attach(form: Any, dossier: Dossier, user: User, created: list[Document]
 def _run_return(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
     data = form.cleaned_data
     services.return_result(
-        dossier, by=user, method=data["method"], carrier=data["carrier"], tracking=data["tracking"]
+        dossier,
+        by=user,
+        method=data["method"],
+        carrier=data["carrier"],
+        tracking=data["tracking"],
+        paper_result=data.get("paper_result", ""),
     )
     return _("The result was returned; the dossier is closed.")
 
@@ -299,7 +304,7 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "close_at_desk": ActionSpec(
         gettext_lazy("Give the result now and close"),
-        forms.PlainForm,
+        forms.PaperResultForm,
         lambda p: (
             p.status(Status.RECEIVED) and p.receives and services.is_immediate(p.dossier.procedure_version)
         ),
@@ -308,7 +313,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "generate_result": ActionSpec(
         gettext_lazy("Draft the result from the template"),
         forms.NoteForm,
-        lambda p: p.status(Status.PROCESSING) and p.act_as(*PROCESSORS) and not p.dossier.result_document_id,
+        lambda p: p.status(Status.PROCESSING) and p.step_holder and not p.dossier.result_document_id,
         _run_generate_result,
     ),
     "forward": ActionSpec(
@@ -333,7 +338,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "appraise": ActionSpec(
         gettext_lazy("Record the appraisal"),
         forms.AppraisalForm,
-        lambda p: p.status(Status.PROCESSING) and p.act_as(*PROCESSORS),
+        lambda p: p.status(Status.PROCESSING) and p.step_holder,
         _run_appraise,
     ),
     "complete": ActionSpec(
@@ -351,7 +356,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "request_supplement": ActionSpec(
         gettext_lazy("Request a supplement"),
         forms.SupplementRequestForm,
-        lambda p: p.status(Status.PROCESSING) and p.act_as(*PROCESSORS),
+        lambda p: p.status(Status.PROCESSING) and p.step_holder,
         _run_request_supplement,
     ),
     "receive_supplement": ActionSpec(
@@ -368,7 +373,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "consult": ActionSpec(
         gettext_lazy("Consult other units"),
         forms.ConsultForm,
-        lambda p: p.status(Status.PROCESSING) and p.act_as(*PROCESSORS),
+        lambda p: p.status(Status.PROCESSING) and p.step_holder,
         _run_consult,
     ),
     "transfer": ActionSpec(
@@ -401,8 +406,12 @@ ACTIONS: dict[str, ActionSpec] = {
         gettext_lazy("Attach the result"),
         forms.AttachResultForm,
         lambda p: (
-            p.status(Status.PROCESSING, Status.RESOLVED)
-            and p.act_as(Role.SPECIALIST, Role.LEADER, Role.CLERK)
+            (p.status(Status.PROCESSING) and p.step_holder)
+            or (
+                p.status(Status.RESOLVED)
+                and not p.dossier.result_document_id
+                and p.act_as(Role.SPECIALIST, Role.LEADER, Role.CLERK, Role.DESK_OFFICER)
+            )
         ),
         _run_attach,
         multipart=True,
