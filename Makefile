@@ -52,6 +52,9 @@ setup: $(VENV)/.installed
 	@$(ENSURE_PACKAGES) $(SYSTEM_PACKAGES_RUN)
 	@$(MAKE) -s messages
 
+# Everything egov writes as an absolute address (links, QR codes, the simulators, the demo PKI)
+# follows where it runs; set EGOV_SITE_URL yourself behind a proxy or a public name.
+run: export EGOV_SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

@@ -5,6 +5,7 @@ Production differs from the demo only by environment variables (docs/howto/deplo
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -43,9 +44,12 @@ def env_int(name: str, default: int) -> int:
 # --- Core ---------------------------------------------------------------------------------------
 DEBUG = env_bool("EGOV_DEBUG", default=False)
 SECRET_KEY = env("EGOV_SECRET_KEY", "demo-only-secret-key-change-me-in-production-0123456789")
-ALLOWED_HOSTS = env("EGOV_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+# The address egov is reached at: every absolute link (QR codes, e-mails, payment returns), the
+# simulators' addresses and the demo PKI's OCSP/CRL follow it. `make run HOST=… PORT=…` sets it.
+SITE_URL = env("EGOV_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+_SITE_HOST = urlsplit(SITE_URL).hostname or "127.0.0.1"
+ALLOWED_HOSTS = env("EGOV_ALLOWED_HOSTS", f"127.0.0.1,localhost,testserver,{_SITE_HOST}").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in env("EGOV_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
-SITE_URL = env("EGOV_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -3,6 +3,8 @@
 set -euo pipefail
 host=$1 port=$2 workers=$3
 bin=.venv/bin
+# Links, QR codes, the simulators and the demo PKI's OCSP/CRL name the address egov runs at.
+export EGOV_SITE_URL="${EGOV_SITE_URL:-http://$host:$port}"
 "$bin/python" manage.py db_worker --interval 1 &
 worker=$!
 "$bin/python" manage.py run_outbox &

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.integrations.errors import failure_message
+
 # "Not finished yet" in the finished-at index: later than any period a report asks for.
 NEVER = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 
@@ -330,6 +332,11 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient} ({self.state})"
 
+    @property
+    def error_summary(self) -> str:
+        """What an officer reads about the last failure (the technical detail stays for admins)."""
+        return failure_message(self.error) if self.error else ""
+
 
 class PortalSync(models.Model):
     """One status change to push to the national public-service portal, at least once, in order."""
@@ -447,6 +454,9 @@ class Draft(models.Model):
     data = models.JSONField(default=dict, blank=True)
     # Fields filled from the population database or the verified account: shown read-only.
     prefilled = models.JSONField(default=list, blank=True)
+    # The population database could not be reached when the draft was opened: the citizen is told
+    # to type the data (and the desk will check it), instead of finding the form silently empty.
+    population_unreachable = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_dossier = models.OneToOneField(

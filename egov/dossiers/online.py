@@ -99,7 +99,7 @@ def start_draft(*, citizen: User, version: ProcedureVersion, now: dt.datetime | 
     ).first()
     if existing is not None:
         return existing
-    record = _population_record(citizen)
+    record, unreachable = _population_record(citizen)
     values, locked = prefill(eforms.schema_fields(version), citizen, record)
     units = receiving_units(version)
     now = now or timezone.now()
@@ -110,6 +110,7 @@ def start_draft(*, citizen: User, version: ProcedureVersion, now: dt.datetime | 
             receiving_unit=_home_unit(units, record),
             data=values,
             prefilled=locked,
+            population_unreachable=unreachable,
             created_at=now,
             updated_at=now,
         )
@@ -122,16 +123,20 @@ def start_draft(*, citizen: User, version: ProcedureVersion, now: dt.datetime | 
     return draft
 
 
-def _population_record(citizen: User) -> CitizenRecord | None:
+def _population_record(citizen: User) -> tuple[CitizenRecord | None, bool]:
+    """The citizen's record, and whether the database could not be reached."""
     if not citizen.national_id:
-        return None
+        return None, False
     try:
-        return lookup_citizen(
+        record = lookup_citizen(
             citizen.national_id, requested_by=citizen.get_username(), purpose=LOOKUP_PURPOSE
         )
-    except (IntegrationError, ValidationError):
-        # The database is down or the number is malformed: the citizen types the data instead.
-        return None
+    except IntegrationError:
+        # The database is down or answered nonsense: the citizen types the data instead.
+        return None, True
+    except ValidationError:
+        return None, False  # a malformed number on the account: nothing to look up
+    return record, False
 
 
 def prefill(

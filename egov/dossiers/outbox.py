@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from egov.dossiers.models import Notification, PortalSync
 from egov.dossiers.payments import recover_pending_payments
-from egov.integrations.errors import IntegrationError, IntegrationRejected
+from egov.integrations.errors import IntegrationError, IntegrationRejected, failure_record
 from egov.integrations.national_portal import DossierSyncPayload, push_dossier_status, retry_delay
 from egov.integrations.sms import send_sms
 
@@ -65,12 +65,12 @@ def deliver_notifications(now: dt.datetime, *, limit: int = 100) -> OutboxReport
             permanent = isinstance(error, IntegrationRejected | ValidationError)
             if permanent or note.attempts >= MAX_NOTIFICATION_ATTEMPTS:
                 Notification.objects.filter(pk=pk).update(
-                    state=Notification.State.FAILED, error=str(error)[:1000]
+                    state=Notification.State.FAILED, error=failure_record(error)
                 )
                 report.failed += 1
             else:
                 Notification.objects.filter(pk=pk).update(
-                    next_attempt_at=now + retry_delay(note.attempts), error=str(error)[:1000]
+                    next_attempt_at=now + retry_delay(note.attempts), error=failure_record(error)
                 )
                 report.retried += 1
             continue
@@ -114,12 +114,14 @@ def deliver_portal_syncs(now: dt.datetime, *, limit: int = 100) -> OutboxReport:
         try:
             push_dossier_status(_payload(sync))
         except IntegrationRejected as error:
-            PortalSync.objects.filter(pk=pk).update(state=PortalSync.State.REJECTED, error=str(error)[:1000])
+            PortalSync.objects.filter(pk=pk).update(
+                state=PortalSync.State.REJECTED, error=failure_record(error)
+            )
             report.failed += 1
             continue
         except (IntegrationError, OSError) as error:
             PortalSync.objects.filter(pk=pk).update(
-                next_attempt_at=now + retry_delay(sync.attempts), error=str(error)[:1000]
+                next_attempt_at=now + retry_delay(sync.attempts), error=failure_record(error)
             )
             report.retried += 1
             continue

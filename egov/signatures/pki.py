@@ -89,6 +89,28 @@ def pki_base_url() -> str:
     return f"{settings.SITE_URL.rstrip('/')}/pki/"
 
 
+_BASES_FILE = "base-urls.txt"
+
+
+def _remember_base_url(directory: Path, base: str) -> None:
+    """Note the address written into a certificate: egov may run elsewhere later (another port)."""
+    path = directory / _BASES_FILE
+    known = path.read_text().split() if path.exists() else []
+    if base not in known:
+        path.write_text("\n".join([*known, base]) + "\n")
+
+
+def known_base_urls() -> tuple[str, ...]:
+    """Every address the demo PKI's certificates name for its CRL, OCSP and CA files.
+
+    They all mean this egov's own PKI, wherever it runs now, so they are answered in-process:
+    a demo seeded on port 8000 and served on 8123 still checks revocation (B-LT stays B-LT).
+    """
+    path = pki_directory() / _BASES_FILE
+    known = path.read_text().split() if path.exists() else []
+    return tuple(dict.fromkeys([pki_base_url(), *known]))
+
+
 def _write_private(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -255,6 +277,7 @@ def ensure_demo_pki(*, force: bool = False) -> DemoPki:
     tsa = _create_tsa(issuing)
     for stem, authority in (("root", root), ("issuing", issuing), ("tsa", tsa)):
         _save(directory, stem, authority)
+    _remember_base_url(directory, pki_base_url())
     pki = DemoPki(directory, root, issuing, tsa)
     _cache[directory] = pki
     return pki
@@ -277,6 +300,7 @@ def issue_certificate(
     pki = ensure_demo_pki()
     key = _new_ec_key()
     base = pki_base_url()
+    _remember_base_url(pki_directory(), base)
     now = _now()
     cert = (
         x509.CertificateBuilder()

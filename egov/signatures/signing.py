@@ -9,18 +9,21 @@ import asyncio
 import contextlib
 import hashlib
 import io
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, cast
 
+import requests
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
 from pyhanko.pdf_utils import layout
@@ -47,6 +50,8 @@ from egov.signatures.appearance import (
     signing_time_text,
     stamp_font_path,
 )
+
+logger = logging.getLogger(__name__)
 
 type Level = Literal["B-B", "B-T", "B-LT"]
 LEVELS: tuple[Level, ...] = ("B-B", "B-T", "B-LT")
@@ -244,8 +249,63 @@ def sign_pdf(
         except SigningError:
             raise
         except Exception as exc:
-            raise SigningError(_("Signing failed: %(error)s") % {"error": exc}) from exc
-    return bytes(out.getvalue())
+            raise _explained(exc, level) from exc
+    signed = bytes(out.getvalue())
+    if level == "B-LT":
+        require_revocation_data(signed)
+    return signed
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _explained(error: BaseException, level: str) -> SigningError:
+    """A failure the signer can act on, in their language; the technical detail goes to the log."""
+    logger.warning("signing at %s failed: %r", level, error)
+    if level != "B-B" and any(
+        isinstance(e, requests.RequestException) or "timestamp" in type(e).__name__.lower()
+        for e in _chain(error)
+    ):
+        return SigningError(
+            _(
+                "The time-stamping service (%(url)s) cannot be reached, so the signature cannot carry a "
+                "trusted time (PAdES %(level)s). Nothing was signed. Try again later, or choose level B-B."
+            )
+            % {"url": settings.EGOV_TSA_URL, "level": level}
+        )
+    return SigningError(
+        _(
+            "Signing failed; the document was not changed. Try again, and tell the administrator "
+            "if it fails again."
+        )
+    )
+
+
+def require_revocation_data(signed: bytes) -> None:
+    """B-LT means the revocation status is inside the file (ETSI EN 319 142-1 §5.4); refuse otherwise.
+
+    With an unreachable OCSP responder and CRL, pyHanko embeds nothing and the signature would
+    silently be only B-T ("revocation unknown" years later).
+    """
+    reader = PdfFileReader(io.BytesIO(signed), strict=False)
+    dss = reader.root.get("/DSS")
+    dss = dss.get_object() if dss is not None else None
+    has_data = dss is not None and any(
+        len(dss[key].get_object()) > 0 for key in ("/OCSPs", "/CRLs") if key in dss
+    )
+    if not has_data:
+        raise SigningError(
+            _(
+                "The certificate's revocation status (OCSP or CRL) could not be fetched, so the signature "
+                "cannot be made at level B-LT. Nothing was signed. Try again later, or choose level B-T."
+            )
+        )
 
 
 # --- Remote (interrupted) signing ---------------------------------------------------------------
@@ -379,6 +439,7 @@ def complete_remote_signing(
     signed = output.getvalue()
     if level == "B-LT":
         signed = add_dss(signed, validation_context=validation_context)
+        require_revocation_data(bytes(signed))
     return bytes(signed)
 
 

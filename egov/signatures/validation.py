@@ -96,12 +96,13 @@ async def _ready(value: _Response) -> _Response:
 
 class _LocalMixin:
     responder: Responder
-    base_url: str
+    base_urls: tuple[str, ...]
 
     def _answer(self, method: str, url: str, body: bytes) -> Awaitable[_Response] | None:
-        if not url.startswith(self.base_url):
+        base = next((b for b in self.base_urls if url.startswith(b)), None)
+        if base is None:
             return None
-        answer = self.responder.answer(method, url[len(self.base_url) :], body)
+        answer = self.responder.answer(method, url[len(base) :], body)
         return None if answer is None else _ready(_Response(*answer))
 
     def _get(self, url: str, *, acceptable_content_types: Iterable[str]) -> Awaitable[Any]:
@@ -140,10 +141,10 @@ class _LocalCerts(_LocalMixin, RequestsCertificateFetcher):
 class LocalFirstFetcherBackend(RequestsFetcherBackend):
     """Fetches over HTTP, except URLs of the demo PKI, which are answered from a DB snapshot."""
 
-    def __init__(self, responder: Responder, base_url: str) -> None:
+    def __init__(self, responder: Responder, base_urls: tuple[str, ...]) -> None:
         super().__init__(per_request_timeout=10)
         self.responder = responder
-        self.base_url = base_url
+        self.base_urls = base_urls
 
     def get_fetchers(self) -> Fetchers:
         timeout = self.per_request_timeout
@@ -151,7 +152,7 @@ class LocalFirstFetcherBackend(RequestsFetcherBackend):
         crl_fetcher = _LocalCRL(per_request_timeout=timeout)  # type: ignore[no-untyped-call]
         cert_fetcher = _LocalCerts(per_request_timeout=timeout)
         for fetcher in (ocsp_fetcher, crl_fetcher, cert_fetcher):
-            fetcher.responder, fetcher.base_url = self.responder, self.base_url
+            fetcher.responder, fetcher.base_urls = self.responder, self.base_urls
         return Fetchers(ocsp_fetcher=ocsp_fetcher, crl_fetcher=crl_fetcher, cert_fetcher=cert_fetcher)
 
 
@@ -181,7 +182,7 @@ def validation_context(
         extra.append(demo.issuing.asn1)
         if fetch and in_process():
             backend = LocalFirstFetcherBackend(
-                Responder(demo, pki.revocation_state(demo)), pki.pki_base_url()
+                Responder(demo, pki.revocation_state(demo)), pki.known_base_urls()
             )
     return ValidationContext(
         trust_roots=trust_roots(),
@@ -211,7 +212,11 @@ def default_timestamper() -> TimeStamper:
     """settings.EGOV_TSA_URL; the demo TSA in-process when that URL is egov's own."""
     url: str = settings.EGOV_TSA_URL
     demo = pki.load_demo_pki()
-    if demo is not None and in_process() and url.rstrip("/") == pki.pki_base_url() + "tsa":
+    if (
+        demo is not None
+        and in_process()
+        and url.rstrip("/") + "/" in {b + "tsa/" for b in pki.known_base_urls()}
+    ):
         return LocalTimeStamper(demo)
     return RequestsHTTPTimeStamper(url, timeout=10)  # type: ignore[no-untyped-call]
 

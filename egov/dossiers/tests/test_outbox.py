@@ -98,6 +98,22 @@ def test_a_bad_phone_number_fails_without_retrying(simulators, dossier):
     assert Notification.objects.get(channel="sms").state == "failed"
 
 
+def test_an_unreachable_sms_gateway_reads_as_a_sentence_on_the_dossier_page(settings, dossier, client):
+    settings.EGOV_SMS_URL = "http://127.0.0.1:9/sms/"  # nothing listens on the discard port
+
+    notifications, _syncs = deliver_due()
+
+    assert notifications.retried == 1
+    sms = Notification.objects.get(channel="sms")
+    assert sms.error.startswith("unavailable: ")  # the technical detail stays for the administrator
+    desk = dossier.events.get(kind="received").actor
+    client.force_login(desk)
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/")
+    assert "Không kết nối được dịch vụ; hệ thống sẽ tự động gửi lại." in page.text
+    assert "HTTPConnectionPool" not in page.text
+    assert "ConnectionError" not in page.text
+
+
 def _database_url() -> str:
     db = connection.settings_dict
     if connection.vendor == "postgresql":

@@ -58,3 +58,7 @@ def test_without_the_population_database_the_account_fills_what_it_can(client, p
     assert draft.data["applicant_name"] == "Nguyễn Văn An"  # the account's name, editable
     assert draft.prefilled == ["applicant_id_number"]
     assert draft.receiving_unit is None
+    # Not silently empty: the citizen is told why and what to do.
+    page = client.get(reverse("portal:online_draft", args=[draft.pk]))
+    assert "chưa kết nối được Cơ sở dữ liệu quốc gia về dân cư" in page.text
+    assert "Connection" not in page.text
