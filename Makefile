@@ -55,6 +55,7 @@ setup: $(VENV)/.installed
 # Everything egov writes as an absolute address (links, QR codes, the simulators, the demo PKI)
 # follows where it runs; set EGOV_SITE_URL yourself behind a proxy or a public name.
 run: export EGOV_SITE_URL ?= http://$(HOST):$(PORT)
+run: export EGOV_DEMO ?= 1
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

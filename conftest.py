@@ -12,6 +12,7 @@ def _vietnamese_and_fast_hashing(settings):
     settings.LANGUAGE_CODE = "vi"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.EGOV_DEMO = True  # the simulators of the national systems answer (egov.integrations)
 
 
 @pytest.fixture(autouse=True)

@@ -221,6 +221,9 @@ EGOV_TRUST_ROOTS = [p for p in env("EGOV_TRUST_ROOTS", "").split(",") if p]
 EGOV_TSA_URL = env("EGOV_TSA_URL", f"{SITE_URL}/pki/tsa/")
 
 # --- National systems (adapters in egov.integrations; simulators under /mo-phong/) -----------------
+# A demo installation serves its own simulators of the national systems (`make run` turns it on);
+# a real one must not: /mo-phong/ is then 404 everywhere.
+EGOV_DEMO = env_bool("EGOV_DEMO", default=False)
 EGOV_POPULATION_URL = env("EGOV_POPULATION_URL", f"{SITE_URL}/mo-phong/dan-cu/")
 EGOV_POPULATION_TOKEN = env("EGOV_POPULATION_TOKEN", "demo-token")
 EGOV_SMS_URL = env("EGOV_SMS_URL", f"{SITE_URL}/mo-phong/sms/")

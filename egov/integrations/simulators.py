@@ -13,9 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -60,12 +59,14 @@ def _json_body(request: HttpRequest) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-def _require_staff(request: HttpRequest) -> None:
-    # integrations sits below accounts, so it reads the user's flags rather than importing User:
-    # Django's staff flag, or a civil-servant account (User.is_citizen False).
-    user = request.user
-    if not (user.is_staff or getattr(user, "is_citizen", True) is False):
-        raise PermissionDenied
+def _require_administrator(request: HttpRequest) -> None:
+    """The inspection pages list citizens' phone numbers and dossiers: administrators only.
+
+    integrations sits below accounts, so it reads Django's staff flag (set for administrators)
+    rather than the roles; anyone else gets 404, as if the page did not exist.
+    """
+    if not request.user.is_staff:
+        raise Http404
 
 
 # --- Population database (CSDLQG về dân cư) ---------------------------------------------------
@@ -131,7 +132,7 @@ def sms_status(request: HttpRequest, message_id: str) -> JsonResponse:
 @require_GET
 def sms_inbox(request: HttpRequest) -> HttpResponse:
     """The demo inbox: the latest messages that would have reached citizens' phones."""
-    _require_staff(request)
+    _require_administrator(request)
     messages = SimulatedSms.objects.all()[:INBOX_SIZE]
     return render(request, "integrations/sms_inbox.html", {"sms_list": messages})
 
@@ -243,7 +244,7 @@ def _duplicate(earlier: SimulatedSync) -> JsonResponse:
 @require_GET
 def portal_pushes(request: HttpRequest) -> HttpResponse:
     """What the portal received: the latest pushes, newest first, and whether it is "down"."""
-    _require_staff(request)
+    _require_administrator(request)
     pushes = SimulatedSync.objects.all()[:PUSH_LIST_SIZE]
     down = SimulatorSwitch.is_failing(SimulatorSwitch.Name.NATIONAL_PORTAL)
     return render(request, "integrations/portal_pushes.html", {"pushes": pushes, "down": down})

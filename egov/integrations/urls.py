@@ -1,11 +1,30 @@
 """The simulators of national systems, mounted at /mo-phong/ (docs/howto/integrations.md)."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 
 from egov.integrations import oidc_simulator, payment_simulator, simulators
 
+
+def _demo_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A simulator exists only in a demo (EGOV_DEMO): in production these addresses are 404."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.EGOV_DEMO:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 app_name = "simulators"
-urlpatterns: list[URLPattern] = [
+_patterns: list[URLPattern] = [
     path("dan-cu/tra-cuu", simulators.population_lookup, name="population_lookup"),
     path("sms/", simulators.sms_inbox, name="sms_inbox"),
     path("sms/gui", simulators.sms_send, name="sms_send"),
@@ -21,3 +40,7 @@ urlpatterns: list[URLPattern] = [
     path("vneid/userinfo", oidc_simulator.userinfo, name="vneid_userinfo"),
     path("vneid/jwks", oidc_simulator.jwks, name="vneid_jwks"),
 ]
+
+for _pattern in _patterns:
+    _pattern.callback = _demo_only(_pattern.callback)
+urlpatterns = _patterns

@@ -25,6 +25,8 @@ def no_http(monkeypatch) -> None:
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user(username="canbo", password="x" * 12, kind="staff")
+    user = django_user_model.objects.create_user(
+        username="quantri", password="x" * 12, kind="staff", is_staff=True
+    )
     client.force_login(user)
     return client

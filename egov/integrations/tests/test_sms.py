@@ -83,8 +83,31 @@ def test_gateway_down_is_unavailable(simulators):
 
 
 @pytest.mark.django_db
-def test_inbox_is_for_staff_only(client, django_user_model):
-    assert client.get("/mo-phong/sms/").status_code == 302  # to the login page
-    citizen = django_user_model.objects.create_user(username="congdan", kind="citizen")
-    client.force_login(citizen)
-    assert client.get("/mo-phong/sms/").status_code == 403
+def test_inbox_and_pushes_are_for_administrators_only(client, django_user_model):
+    """They list citizens' phone numbers and dossiers: officers and citizens get 404 too."""
+    for page in ("/mo-phong/sms/", "/mo-phong/dvcqg/"):
+        assert client.get(page).status_code == 302  # to the login page
+    for user in (
+        django_user_model.objects.create_user(username="congdan", kind="citizen"),
+        django_user_model.objects.create_user(username="motcua", kind="staff"),
+    ):
+        client.force_login(user)
+        for page in ("/mo-phong/sms/", "/mo-phong/dvcqg/"):
+            assert client.get(page).status_code == 404
+
+
+@pytest.mark.django_db
+def test_without_the_demo_setting_no_simulator_exists(client, django_user_model, settings):
+    settings.EGOV_DEMO = False
+    client.force_login(
+        django_user_model.objects.create_user(username="quantri2", kind="staff", is_staff=True)
+    )
+    for method, page in (
+        ("get", "/mo-phong/sms/"),
+        ("post", "/mo-phong/sms/gui"),
+        ("post", "/mo-phong/dan-cu/tra-cuu"),
+        ("get", "/mo-phong/vneid/.well-known/openid-configuration"),
+        ("get", "/mo-phong/thanh-toan/"),
+        ("get", "/mo-phong/dvcqg/"),
+    ):
+        assert getattr(client, method)(page).status_code == 404, page
