@@ -1,9 +1,11 @@
 """Settings for egov: one module, every environment-dependent value read from the environment.
 
-Production differs from the demo only by environment variables (docs/howto/deploy.md).
+Production differs from the demo only by environment variables (docs/howto/deploy.md; the
+security ones in docs/howto/security-settings.md).
 """
 
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,7 +45,28 @@ def env_int(name: str, default: int) -> int:
 
 # --- Core ---------------------------------------------------------------------------------------
 DEBUG = env_bool("EGOV_DEBUG", default=False)
-SECRET_KEY = env("EGOV_SECRET_KEY", "demo-only-secret-key-change-me-in-production-0123456789")
+# A demo installation serves its own simulators of the national systems (`make run` turns it on);
+# a real one must not: /mo-phong/ is then 404 everywhere.
+EGOV_DEMO = env_bool("EGOV_DEMO", default=False)
+# Known to everyone who reads this file: it signs nothing that matters. config/wsgi.py refuses to
+# serve with it outside DEBUG (docs/howto/security-settings.md).
+DEMO_SECRET_KEY = "demo-only-secret-key-change-me-in-production-0123456789"  # noqa: S105
+
+
+def _demo_secret_key() -> str:
+    """A random key kept in var/ for a demo (`make run`), made once and shared by its workers."""
+    path = VAR_DIR / "secret-key"
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(secrets.token_urlsafe(50))
+    return path.read_text(encoding="utf-8").strip() or DEMO_SECRET_KEY
+
+
+SECRET_KEY = env("EGOV_SECRET_KEY") or (_demo_secret_key() if EGOV_DEMO else DEMO_SECRET_KEY)
 # The address egov is reached at: every absolute link (QR codes, e-mails, payment returns), the
 # simulators' addresses and the demo PKI's OCSP/CRL follow it. `make run HOST=… PORT=…` sets it.
 SITE_URL = env("EGOV_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -81,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "egov.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,9 +176,27 @@ EGOV_LOGIN_MAX_FAILURES = env_int("EGOV_LOGIN_MAX_FAILURES", 5)
 EGOV_LOGIN_LOCKOUT_MINUTES = env_int("EGOV_LOGIN_LOCKOUT_MINUTES", 15)
 OTP_TOTP_ISSUER = env("EGOV_OTP_ISSUER", "egov Thái Nguyên")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("EGOV_SECURE_COOKIES", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = 8 * 3600
+
+# --- HTTPS and browser protections (docs/howto/security-settings.md) ----------------------------
+# EGOV_HTTPS=1 where egov is reached over HTTPS: it switches on the redirect, HSTS and secure
+# cookies below, each of which can also be set on its own (TT 12/2022/TT-BTTTT: encrypted channel).
+EGOV_HTTPS = env_bool("EGOV_HTTPS", default=False)
+SECURE_SSL_REDIRECT = env_bool("EGOV_SSL_REDIRECT", default=EGOV_HTTPS)
+SECURE_HSTS_SECONDS = env_int("EGOV_HSTS_SECONDS", 365 * 24 * 3600 if EGOV_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("EGOV_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("EGOV_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env_bool("EGOV_SECURE_COOKIES", default=EGOV_HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a proxy that ends TLS: the header it sets, e.g. "X-Forwarded-Proto" (only when the proxy
+# always sets or overwrites it; otherwise any client could claim HTTPS).
+_PROXY_SSL_HEADER = env("EGOV_PROXY_SSL_HEADER")
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # --- E-mail -------------------------------------------------------------------------------------
 # The demo writes mail to var/mail/ (read it there); production sets an SMTP relay.
@@ -221,9 +263,6 @@ EGOV_TRUST_ROOTS = [p for p in env("EGOV_TRUST_ROOTS", "").split(",") if p]
 EGOV_TSA_URL = env("EGOV_TSA_URL", f"{SITE_URL}/pki/tsa/")
 
 # --- National systems (adapters in egov.integrations; simulators under /mo-phong/) -----------------
-# A demo installation serves its own simulators of the national systems (`make run` turns it on);
-# a real one must not: /mo-phong/ is then 404 everywhere.
-EGOV_DEMO = env_bool("EGOV_DEMO", default=False)
 EGOV_POPULATION_URL = env("EGOV_POPULATION_URL", f"{SITE_URL}/mo-phong/dan-cu/")
 EGOV_POPULATION_TOKEN = env("EGOV_POPULATION_TOKEN", "demo-token")
 EGOV_SMS_URL = env("EGOV_SMS_URL", f"{SITE_URL}/mo-phong/sms/")
@@ -240,6 +279,33 @@ EGOV_OIDC_CLIENT_SECRET = env("EGOV_OIDC_CLIENT_SECRET", "demo-secret")
 EGOV_PAYMENT_URL = env("EGOV_PAYMENT_URL", f"{SITE_URL}/mo-phong/thanh-toan/")
 EGOV_PAYMENT_MERCHANT = env("EGOV_PAYMENT_MERCHANT", "EGOVDEMO")
 EGOV_PAYMENT_SECRET = env("EGOV_PAYMENT_SECRET", "demo-payment-secret")
+
+# --- Content-Security-Policy (django-csp) ----------------------------------------------------------
+# Scripts and styles only from egov's own static files: no inline <script>, no on…= handlers, no
+# style="…" (put behaviour in static/egov/*.js, looks in egov.css). Forms may also post to (or be
+# redirected to) the payment gateway and the OpenID provider, which live elsewhere in production.
+_FORM_TARGETS = sorted(
+    {
+        f"{parts.scheme}://{parts.netloc}"
+        for parts in (urlsplit(EGOV_PAYMENT_URL), urlsplit(EGOV_OIDC_ISSUER))
+        if parts.scheme in {"http", "https"} and parts.netloc
+    }
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for images generated in the page (QR codes); blob: for previews of chosen files.
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *_FORM_TARGETS],
+    }
+}
 
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": env("EGOV_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
