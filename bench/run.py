@@ -631,7 +631,7 @@ def egov(args: argparse.Namespace, clients: list[int], prep: dict, quarter: tupl
         args.threads,
         ROOT,
         "/",
-        extra=[[python, "manage.py", "db_worker", "--interval", "1"], [python, "manage.py", "run_outbox"]],
+        extra=[[python, "manage.py", "run_worker", "--interval", "1"], [python, "manage.py", "run_outbox"]],
     )
     only = {n for n in args.only.split(",") if n}
     results = {}

@@ -309,6 +309,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": env("EGOV_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A task worker silent for this long is taken for dead and its tasks are queued again (egov.core.workers).
+EGOV_WORKER_LEASE_SECONDS = env_int("EGOV_WORKER_LEASE_SECONDS", 30)
 
 # --- Deployment identity ------------------------------------------------------------------------
 EGOV_DEPLOYMENT_NAME = env("EGOV_DEPLOYMENT_NAME", "Tỉnh Thái Nguyên")

@@ -52,7 +52,7 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-supervise "task worker" "$bin/python" manage.py db_worker --interval 1 &
+supervise "task worker" "$bin/python" manage.py run_worker --interval 1 &
 supervisors+=($!)
 supervise outbox "$bin/python" manage.py run_outbox &
 supervisors+=($!)

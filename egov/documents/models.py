@@ -131,6 +131,10 @@ class DigitisationJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The task worker running the job (egov.core.workers): if it dies, the job is taken back.
+    worker_id = models.CharField(max_length=64, blank=True)
+    # How many times a worker has started the job (more than once after an interruption).
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("digitisation job")

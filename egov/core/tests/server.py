@@ -82,7 +82,7 @@ class Server:
         return found
 
     def pids(self, marker: str) -> set[int]:
-        """Processes whose command line holds `marker` ("db_worker", "run_outbox", "granian")."""
+        """Processes whose command line holds `marker` ("run_worker", "run_outbox", "granian")."""
         found = self.descendants().items()
         return {pid for pid, command in found if marker in command and "run.sh" not in command}
 

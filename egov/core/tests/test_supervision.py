@@ -19,7 +19,7 @@ def test_killed_processes_come_back_without_a_person(province, tmp_path):
     desk = make_member(Role.DESK_OFFICER, province.commune, "motcua.ks")
     version = commune_procedure()
     with running_egov(tmp_path / "var") as egov:
-        web, worker, outbox = egov.web_workers(), egov.pids("db_worker"), egov.pids("run_outbox")
+        web, worker, outbox = egov.web_workers(), egov.pids("run_worker"), egov.pids("run_outbox")
         assert (len(web), len(worker), len(outbox)) == (2, 1, 1), egov.descendants()
 
         for pid in web | worker | outbox:
@@ -27,7 +27,7 @@ def test_killed_processes_come_back_without_a_person(province, tmp_path):
 
         wait_for(egov.answers, timeout=30, what="the site to answer again")
         wait_for(lambda: len(egov.web_workers() - web) == 2, timeout=30, what="two new web workers")
-        wait_for(lambda: egov.pids("db_worker") - worker, timeout=30, what="a new task worker")
+        wait_for(lambda: egov.pids("run_worker") - worker, timeout=30, what="a new task worker")
         wait_for(lambda: egov.pids("run_outbox") - outbox, timeout=30, what="a new outbox")
         # The outbox that came back delivers what is written after the crash.
         dossier = receive(version, province.commune, desk)
