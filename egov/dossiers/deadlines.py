@@ -38,10 +38,16 @@ def legal_due_at(
     return calendar.add_duration(counted_from, version.time_limit_value, version.time_limit_unit)
 
 
-def forward_due_at(calendar: WorkingCalendar, received_at: dt.datetime) -> dt.datetime:
-    """When a dossier received at the desk must have been forwarded (the 15:00 rule)."""
+def forward_due_at(
+    calendar: WorkingCalendar, received_at: dt.datetime, cutoff: dt.time | None = None
+) -> dt.datetime:
+    """When a dossier received at the desk must have been forwarded (the 15:00 rule).
+
+    Any moment of a working day before the cut-off counts as "before 15:00", the lunch break
+    and the early morning included: a dossier received at 12:00 is forwarded that same day.
+    """
     local = timezone.localtime(received_at)
-    if calendar.is_working_time(local) and local.time() < FORWARD_CUTOFF:
+    if calendar.is_working_day(local.date()) and local.time() < (cutoff or FORWARD_CUTOFF):
         return calendar.end_of_office_day(local.date())
     next_day = local.date() + dt.timedelta(days=1)
     while not calendar.is_working_day(next_day):

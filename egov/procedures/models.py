@@ -146,6 +146,10 @@ class ProcedureVersion(models.Model):
     applicant_types = models.JSONField(_("applicant types"), default=list)
     time_limit_value = models.DecimalField(_("time limit"), max_digits=6, decimal_places=2)
     time_limit_unit = models.CharField(_("time limit unit"), max_length=16, choices=TimeUnit)
+    # The hour after which a dossier received at the desk is forwarded the next working morning;
+    # empty means 15:00 (ND 61/2018 Điều 18). A province may set an earlier one for a procedure
+    # whose processing unit is far away (vn-standards.md checklist item 53).
+    forward_cutoff = models.TimeField(_("forwarding cut-off"), null=True, blank=True)
     legal_basis = models.TextField(_("legal basis"))
     result = models.TextField(_("result"))
     conditions = models.TextField(_("requirements and conditions"), blank=True)

@@ -46,6 +46,8 @@ def test_calendar_day_limits_end_at_the_close_of_office_hours():
     ("received", "forward_by"),
     [
         (at(2026, 3, 4, 14, 59), at(2026, 3, 4, 17, 0)),  # before 15:00: the same working day
+        (at(2026, 3, 4, 12, 0), at(2026, 3, 4, 17, 0)),  # over lunch, still before 15:00: same day
+        (at(2026, 3, 4, 6, 45), at(2026, 3, 4, 17, 0)),  # before opening on a working day: same day
         (at(2026, 3, 4, 15, 0), at(2026, 3, 5, 8, 0)),  # from 15:00: the first hour of the next day
         (at(2026, 3, 6, 16, 0), at(2026, 3, 9, 8, 0)),  # Friday afternoon: Monday morning
         (at(2026, 4, 29, 15, 30), at(2026, 5, 4, 8, 0)),  # before 30/4–1/5 and the weekend
@@ -54,6 +56,13 @@ def test_calendar_day_limits_end_at_the_close_of_office_hours():
 )
 def test_forwarding_follows_the_15h_rule(received, forward_by):
     assert deadlines.forward_due_at(get_calendar(), received) == forward_by
+
+
+def test_a_procedure_may_set_an_earlier_cut_off():
+    """vn-standards.md checklist item 53: the cut-off is set per procedure; 15:00 otherwise."""
+    cutoff = dt.time(11, 0)
+    assert deadlines.forward_due_at(get_calendar(), at(2026, 3, 4, 10, 59), cutoff) == at(2026, 3, 4, 17, 0)
+    assert deadlines.forward_due_at(get_calendar(), at(2026, 3, 4, 11, 0), cutoff) == at(2026, 3, 5, 8, 0)
 
 
 def test_step_due_times_add_up_to_the_appointment():
