@@ -166,3 +166,20 @@ def test_a_document_outside_my_store_cannot_be_attached(province):
     assert not DraftAttachment.objects.filter(draft=draft).exists()
     online.attach_to_draft(draft, by=owner, component=paper, file=tiny_pdf())
     assert not DraftAttachment.objects.get(draft=draft).from_store
+
+
+def test_a_result_sent_by_post_shows_the_carrier_and_the_tracking_number(client, province, demo_pki):
+    owner = citizen()
+    leader = make_member(Role.LEADER, province.commune, "chutich.buudien")
+    desk = make_member(Role.DESK_OFFICER, province.commune, "motcua.buudien")
+    dossier = resolved(submitted(online_procedure(), owner, province.commune), signed_by=leader)
+    services.return_result(
+        dossier, by=desk, method="post", carrier="Bưu điện Việt Nam", tracking="EI123456789VN"
+    )
+
+    client.force_login(owner)
+    page = client.get(reverse("portal:citizen_dossier", args=[dossier.code]))
+
+    assert "Bưu điện Việt Nam" in page.text
+    assert "EI123456789VN" in page.text
+    assert "Kết quả gửi qua bưu chính" in page.text
