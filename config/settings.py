@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from our own static files, no CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "django_tasks_db",
     "egov.core",
     "egov.integrations",
@@ -171,9 +172,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "portal:home"
-# Lockout after repeated failed logins (TT 12/2022/TT-BTTTT level-3 systems: limit login attempts).
+# Throttled logins (TT 12/2022/TT-BTTTT level-3 systems: limit login attempts), kept by django-axes
+# per (login name, client address) and per address, never per account: a stranger cannot lock the
+# owner out (egov.accounts.throttle, docs/howto/security-settings.md).
 EGOV_LOGIN_MAX_FAILURES = env_int("EGOV_LOGIN_MAX_FAILURES", 5)
+EGOV_LOGIN_MAX_FAILURES_PER_IP = env_int("EGOV_LOGIN_MAX_FAILURES_PER_IP", 50)
 EGOV_LOGIN_LOCKOUT_MINUTES = env_int("EGOV_LOGIN_LOCKOUT_MINUTES", 15)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked name before any password is checked
+    "egov.accounts.backends.LoginNameBackend",
+]
+AXES_HANDLER = "egov.accounts.throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "egov.accounts.throttle.failure_limit"
+AXES_COOLOFF_TIME = "egov.accounts.throttle.cool_off"
+AXES_USERNAME_CALLABLE = "egov.accounts.throttle.login_key"
+AXES_CLIENT_IP_CALLABLE = "egov.core.ratelimit.client_ip"
+# Attempts while locked neither count nor extend the lock; a success clears only its own name's
+# count (egov.accounts.services.complete_login), never the address's total.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "code"]
+AXES_VERBOSE = False
+# The login views render a lockout themselves (the form with its message, HTTP 429), so axes'
+# middleware, which would replace the response, is not installed.
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 OTP_TOTP_ISSUER = env("EGOV_OTP_ISSUER", "egov Thái Nguyên")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

@@ -22,10 +22,10 @@ def _actor(request: HttpRequest) -> User | None:
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin[User]):
-    list_display = ("username", "full_name", "kind", "is_staff", "is_active", "locked_until")
+    list_display = ("username", "full_name", "kind", "is_staff", "is_active")
     list_filter = ("kind", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "full_name", "email", "national_id", "phone")
-    readonly_fields = ("failed_login_count", "locked_until", "last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
@@ -36,7 +36,7 @@ class UserAdmin(DjangoUserAdmin[User]):
             _("Access"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Login"), {"fields": ("last_login", "date_joined", "failed_login_count", "locked_until")}),
+        (_("Login"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "kind", "full_name", "email")}),
@@ -44,6 +44,7 @@ class UserAdmin(DjangoUserAdmin[User]):
     )
     actions = ("unlock", "create_api_token")
 
+    # Locks are kept by django-axes per (name, address); its "Access attempts" list shows them.
     @admin.action(description=_("Unlock the selected accounts"))
     def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = 0

@@ -333,7 +333,7 @@ def log_in_with_identity(request: HttpRequest, identity: VerifiedIdentity) -> Us
 
     VNeID has verified the identification number against the population database (ND 69/2024
     Điều 12), so an account holding that number belongs to this person and is linked to the
-    identity. Raises IdentityRefusedError or services.LoginRefusedError (account locked).
+    identity. Raises IdentityRefusedError. Password lockouts do not apply: VNeID proved who it is.
     """
     link = (
         CitizenIdentity.objects.select_related("user")

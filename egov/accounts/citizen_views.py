@@ -110,11 +110,7 @@ def citizen_register_confirm(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:login")
         else:
             request.session.pop(REGISTRATION_KEY, None)
-            try:
-                services.complete_login(request, user)
-            except services.LoginRefusedError as refusal:
-                messages.error(request, refusal.message)
-                return redirect("accounts:login")
+            services.complete_login(request, user)
             messages.success(request, _("Your account is ready. Welcome!"))
             return redirect("accounts:citizen_profile")
     return render(request, "accounts/citizen_register_confirm.html", {"form": form, **_code_context(pending)})
@@ -177,9 +173,6 @@ def citizen_vneid_callback(request: HttpRequest) -> HttpResponse:
         citizen_services.record_vneid_failure("inactive", identity.issuer)
         message = _("This account cannot be used. Please contact the one-stop desk.")
         return render(request, "accounts/citizen_vneid_error.html", {"message": message}, status=403)
-    except services.LoginRefusedError as refusal:
-        citizen_services.record_vneid_failure(refusal.refusal.value, identity.issuer)
-        return render(request, "accounts/citizen_vneid_error.html", {"message": refusal.message}, status=403)
     return redirect(_landing(user, next_url))
 
 

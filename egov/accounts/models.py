@@ -26,8 +26,6 @@ class User(AbstractUser):
     # Số định danh cá nhân (12-digit personal identification number, Luật Căn cước 2023).
     national_id = models.CharField(_("personal identification number"), max_length=12, blank=True)
     preferred_language = models.CharField(_("language"), max_length=8, default="vi")
-    failed_login_count = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -50,9 +48,6 @@ class User(AbstractUser):
     @property
     def is_citizen(self) -> bool:
         return self.kind == self.Kind.CITIZEN
-
-    def is_locked(self) -> bool:
-        return self.locked_until is not None and self.locked_until > timezone.now()
 
 
 def hash_token(raw: str) -> str:

@@ -1,35 +1,37 @@
-"""Staff authentication: password step with lockout, TOTP two-factor, password changes, API tokens.
+"""Authentication: password step with throttling, TOTP two-factor, password changes, API tokens.
 
-Every write here leaves an audit entry. The lockout counter is changed only by conditional
-UPDATEs, so concurrent attempts cannot slip past the limit between a read and a write.
+Every write here leaves an audit entry. Failed steps are counted by django-axes per (login name,
+client address) and per address (egov.accounts.throttle), never per account, so nobody can lock
+someone else out; unknown and existing names get the same answer.
 """
 
 import enum
-import re
 from base64 import b32encode
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import django_otp
-from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from egov.accounts import throttle
+from egov.accounts.backends import user_for_login_name
 from egov.accounts.models import ApiToken, User, hash_token
 from egov.core import audit
-from egov.integrations.sms import normalise_phone
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOGIN_BACKEND = "egov.accounts.backends.LoginNameBackend"
 ENROLMENT_DEVICE_NAME = "egov"
 # Writing last_used_at on every API call would turn each read into a write; a minute is precise
 # enough to tell whether an integration is still alive.
 TOKEN_LAST_USED_GRANULARITY = timedelta(minutes=1)
+
+__all__ = ["user_for_login_name"]
 
 
 class Refusal(enum.StrEnum):
@@ -48,10 +50,12 @@ class LoginRefusedError(Exception):
 
     @property
     def message(self) -> str:
-        if self.refusal is Refusal.LOCKED and self.locked_until is not None:
+        if self.refusal is Refusal.LOCKED:
+            if self.locked_until is None:
+                return _("Too many failed login attempts. Try again later or reset your password.")
             until = formats.date_format(timezone.localtime(self.locked_until), "d/m/Y H:i")
             return _(
-                "This account is locked after too many failed login attempts. "
+                "Too many failed login attempts from this device. "
                 "Try again after %(until)s or reset your password."
             ) % {"until": until}
         if self.refusal is Refusal.THROTTLED:
@@ -71,86 +75,85 @@ class TwoFactorRequiredError(Exception):
     """Administrators may not switch two-factor login off."""
 
 
-# --- Lockout ------------------------------------------------------------------------------------
+class LoginAttempt(NamedTuple):
+    """A login in progress: its request (for the client address) and the name that was typed."""
+
+    request: HttpRequest
+    name: str
 
 
-def _unlocked(now: datetime) -> Q:
-    return Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+# --- Throttling ---------------------------------------------------------------------------------
 
 
-def _locked_until(user: User) -> datetime | None:
-    return User.objects.filter(pk=user.pk).values_list("locked_until", flat=True).first()
-
-
-@transaction.atomic
-def record_failed_attempt(user: User, *, reason: str) -> datetime | None:
-    """Count one failed attempt; lock the account when it reaches the limit.
-
-    Returns the end of the lock if this attempt caused it. The counter restarts at zero when the
-    lock is set, so the account gets a full allowance again once the lock has run out.
-    """
-    now = timezone.now()
-    User.objects.filter(Q(pk=user.pk) & _unlocked(now)).update(failed_login_count=F("failed_login_count") + 1)
-    until = now + timedelta(minutes=settings.EGOV_LOGIN_LOCKOUT_MINUTES)
-    # Only the attempt that crosses the limit matches here; a concurrent one sees count 0.
-    locked = User.objects.filter(
-        Q(pk=user.pk) & _unlocked(now),
-        failed_login_count__gte=settings.EGOV_LOGIN_MAX_FAILURES,
-    ).update(locked_until=until, failed_login_count=0)
-    audit.record(actor=None, action="auth.login_failed", target=user, after={"reason": reason})
-    if locked:
+def _audit_failure(name: str, reason: str, user: User | None) -> None:
+    if user is None:
         audit.record(
             actor=None,
-            action="auth.locked",
-            target=user,
-            after={"locked_until": until, "failures": settings.EGOV_LOGIN_MAX_FAILURES},
+            action="auth.login_failed",
+            object_type="accounts.user",
+            after={"reason": reason, "username": name[:150]},
         )
-        return until
-    return None
+    else:
+        audit.record(actor=None, action="auth.login_failed", target=user, after={"reason": reason})
+
+
+def _audit_lock(attempt: LoginAttempt, until: datetime | None, user: User | None) -> None:
+    after = {"locked_until": until, "name": throttle.key_for(attempt.name)}
+    if user is None:
+        audit.record(actor=None, action="auth.locked", object_type="accounts.user", after=after)
+    else:
+        audit.record(actor=None, action="auth.locked", target=user, after=after)
+
+
+def _refuse_failed_step(attempt: LoginAttempt, reason: str, user: User | None) -> LoginRefusedError:
+    """Count a failed step; the refusal to raise (LOCKED if this failure set the lock)."""
+    until = throttle.record_failure(attempt.request, attempt.name)
+    _audit_failure(attempt.name, reason, user)
+    if until is not None:
+        _audit_lock(attempt, until, user)
+        return LoginRefusedError(Refusal.LOCKED, locked_until=until)
+    return LoginRefusedError(Refusal.INVALID)
 
 
 @transaction.atomic
 def unlock_user(user: User, *, unlocked_by: User | None) -> None:
-    """Lift a lock and clear the failure counter (an administrator's decision)."""
-    before = audit.snapshot(user, ["failed_login_count", "locked_until"])
-    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
-    user.failed_login_count, user.locked_until = 0, None
-    audit.record(actor=unlocked_by, action="auth.unlocked", target=user, before=before)
+    """Forget the failures counted against every name of this account (an administrator's decision)."""
+    removed = throttle.unlock([user.username, user.national_id, user.email, user.phone])
+    audit.record(actor=unlocked_by, action="auth.unlocked", target=user, after={"attempts_removed": removed})
 
 
 # --- Login --------------------------------------------------------------------------------------
 
 
-def check_password_step(*, username: str, password: str) -> User:
+def check_password_step(request: HttpRequest, *, username: str, password: str) -> User:
     """Return the user if the password is right and the account may log in; else LoginRefusedError.
 
-    Unknown usernames, inactive accounts and wrong passwords give the same refusal, so the form
-    cannot be used to find out which accounts exist.
+    Unknown names, inactive accounts and wrong passwords get the same refusal, the same status and
+    the same hashing work, so the form cannot be used to find out which accounts exist; a locked
+    name is refused before any password is checked, whoever it belongs to.
     """
-    user = user_for_login_name(username)
+    # axes' backend refuses a locked name; Django then sends user_login_failed, which axes counts.
+    user = authenticate(request, username=username, password=password)
+    if user is not None:
+        return user
+    known = user_for_login_name(username)
+    if getattr(request, "axes_locked_out", False):
+        attempt = LoginAttempt(request, username)
+        until = throttle.locked_until(request, username)
+        if throttle.lock_began(request):
+            _audit_failure(username, _failure_reason(known), known)
+            _audit_lock(attempt, until, known)
+        else:
+            _audit_failure(username, "locked", known)
+        raise LoginRefusedError(Refusal.LOCKED, locked_until=until)
+    _audit_failure(username, _failure_reason(known), known)
+    raise LoginRefusedError(Refusal.INVALID)
+
+
+def _failure_reason(user: User | None) -> str:
     if user is None:
-        # Run the hasher anyway so the response time does not reveal that the name is unknown.
-        User().set_password(password)
-        audit.record(
-            actor=None,
-            action="auth.login_failed",
-            object_type="accounts.user",
-            after={"reason": "unknown_user", "username": username[:150]},
-        )
-        raise LoginRefusedError(Refusal.INVALID)
-    if not user.is_active:
-        user.check_password(password)
-        audit.record(actor=None, action="auth.login_failed", target=user, after={"reason": "inactive"})
-        raise LoginRefusedError(Refusal.INVALID)
-    if user.is_locked():
-        audit.record(actor=None, action="auth.login_failed", target=user, after={"reason": "locked"})
-        raise LoginRefusedError(Refusal.LOCKED, locked_until=user.locked_until)
-    if not user.check_password(password):
-        until = record_failed_attempt(user, reason="password")
-        if until is not None:
-            raise LoginRefusedError(Refusal.LOCKED, locked_until=until)
-        raise LoginRefusedError(Refusal.INVALID)
-    return user
+        return "unknown_user"
+    return "password" if user.is_active else "inactive"
 
 
 def must_use_two_factor(user: User) -> bool:
@@ -163,35 +166,35 @@ def confirmed_device(user: User) -> Any:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
-def verify_login_code(user: User, device: Any, code: str) -> None:
-    """Check a code during login; a wrong one counts towards the lockout like a wrong password."""
-    if user.is_locked():
-        raise LoginRefusedError(Refusal.LOCKED, locked_until=user.locked_until)
+def verify_login_code(attempt: LoginAttempt, user: User, device: Any, code: str) -> None:
+    """Check a code during login; a wrong one counts like a wrong password, for the same name."""
+    until = throttle.locked_until(attempt.request, attempt.name)
+    if until is not None:
+        raise LoginRefusedError(Refusal.LOCKED, locked_until=until)
     allowed, _details = device.verify_is_allowed()
     if not allowed:
         # django-otp's own back-off after a wrong code; not a new guess, so not counted.
         raise LoginRefusedError(Refusal.THROTTLED)
     if not device.verify_token(code):
-        until = record_failed_attempt(user, reason="otp")
-        if until is not None:
-            raise LoginRefusedError(Refusal.LOCKED, locked_until=until)
-        raise LoginRefusedError(Refusal.INVALID)
+        raise _refuse_failed_step(attempt, "otp", user)
 
 
 @transaction.atomic
-def complete_login(request: HttpRequest, user: User, *, device: Any = None) -> None:
-    """Log the user in (verified by `device` if given) and reset the failure counter.
+def complete_login(
+    request: HttpRequest, user: User, *, device: Any = None, attempt: LoginAttempt | None = None
+) -> None:
+    """Log the user in (verified by `device` if given).
 
-    The reset is conditional on the account not being locked, so an attempt that passed its
-    checks while a parallel one locked the account is still refused.
+    After a password (`attempt`), a lock set meanwhile by a parallel attempt still refuses, and
+    success clears the name's failures at this address. VNeID and a confirmed registration have
+    proved who the person is another way and pass no name.
     """
-    now = timezone.now()
-    if not User.objects.filter(Q(pk=user.pk) & _unlocked(now)).update(
-        failed_login_count=0, locked_until=None
-    ):
-        raise LoginRefusedError(Refusal.LOCKED, locked_until=_locked_until(user))
-    user.failed_login_count, user.locked_until = 0, None
-    auth_login(request, user, backend=MODEL_BACKEND)
+    if attempt is not None:
+        until = throttle.locked_until(attempt.request, attempt.name)
+        if until is not None:
+            raise LoginRefusedError(Refusal.LOCKED, locked_until=until)
+        throttle.forget_failures(attempt.request, attempt.name)
+    auth_login(request, user, backend=LOGIN_BACKEND)
     if device is not None:
         django_otp.login(request, device)
     audit.record(actor=user, action="auth.login", target=user, after={"two_factor": device is not None})
@@ -222,15 +225,15 @@ def secret_for_manual_entry(device: Any) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def confirm_enrolment(user: User, device: Any, code: str, *, during_login: bool) -> None:
+def confirm_enrolment(user: User, device: Any, code: str, *, during_login: LoginAttempt | None) -> None:
     """Confirm the device with a code from the app.
 
     During login a wrong code counts towards the lockout (LoginRefusedError); from the security page
     the user is already logged in, so it is only InvalidCodeError. The check stays outside the
     transaction so that a refusal does not roll back the failure it counted.
     """
-    if during_login:
-        verify_login_code(user, device, code)
+    if during_login is not None:
+        verify_login_code(during_login, user, device, code)
     elif not device.verify_token(code):
         raise InvalidCodeError
     with transaction.atomic():
@@ -257,10 +260,10 @@ def disable_two_factor(user: User, *, password: str) -> None:
 
 @transaction.atomic
 def reset_password(user: User, *, new_password: str) -> None:
-    """Set a password from a reset link; proving control of the e-mail also lifts a lockout."""
+    """Set a password from a reset link; proving control of the e-mail also lifts every lock."""
     user.set_password(new_password)
-    user.failed_login_count, user.locked_until = 0, None
-    user.save(update_fields=["password", "failed_login_count", "locked_until"])
+    user.save(update_fields=["password"])
+    throttle.unlock([user.username, user.national_id, user.email, user.phone])
     audit.record(actor=user, action="auth.password_reset", target=user)
 
 
@@ -321,34 +324,3 @@ def authenticate_api_token(raw: str) -> User | None:
             Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - TOKEN_LAST_USED_GRANULARITY)
         ).update(last_used_at=now)
     return token.user
-
-
-# --- Login names --------------------------------------------------------------------------------
-
-_ID_NUMBER = re.compile(r"[0-9]{12}")
-
-
-def user_for_login_name(name: str) -> User | None:
-    """The account a login name means: a username, or a citizen's ID number, e-mail or mobile.
-
-    Citizens remember their personal identification number, e-mail or phone better than a
-    username. A name that fits more than one citizen means nobody, so no one logs in as a
-    stranger who happens to share a contact.
-    """
-    user = User.objects.filter(username=name).first()
-    if user is not None:
-        return user
-    name = name.strip()
-    citizens = User.objects.filter(kind=User.Kind.CITIZEN)
-    if _ID_NUMBER.fullmatch(name):
-        candidates = citizens.filter(national_id=name)
-    elif "@" in name:
-        candidates = citizens.filter(email__iexact=name)
-    else:
-        try:
-            phone = normalise_phone(name)
-        except ValidationError:
-            return None
-        candidates = citizens.filter(phone=phone)
-    matches = list(candidates[:2])
-    return matches[0] if len(matches) == 1 else None

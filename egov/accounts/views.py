@@ -57,12 +57,19 @@ def _landing(user: User, next_url: str) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def _start_pending(request: HttpRequest, user: User, next_url: str) -> None:
+def _start_pending(request: HttpRequest, user: User, next_url: str, login_name: str) -> None:
     request.session[PENDING_LOGIN_KEY] = {
         "user_id": user.pk,
         "expires": timezone.now().timestamp() + PENDING_LOGIN_SECONDS,
         "next": next_url,
+        # Wrong codes count against the name that was typed, like wrong passwords.
+        "name": login_name,
     }
+
+
+def _attempt(request: HttpRequest) -> services.LoginAttempt:
+    data: dict[str, Any] = request.session.get(PENDING_LOGIN_KEY) or {}
+    return services.LoginAttempt(request, str(data.get("name", "")))
 
 
 def _pending(request: HttpRequest) -> tuple[User, str] | None:
@@ -90,10 +97,12 @@ def _refused(request: HttpRequest, refusal: services.LoginRefusedError) -> HttpR
     return redirect("accounts:login")
 
 
-def _finish(request: HttpRequest, user: User, next_url: str, device: Any = None) -> HttpResponse:
+def _finish(
+    request: HttpRequest, user: User, next_url: str, attempt: services.LoginAttempt, device: Any = None
+) -> HttpResponse:
     request.session.pop(PENDING_LOGIN_KEY, None)
     try:
-        services.complete_login(request, user, device=device)
+        services.complete_login(request, user, device=device, attempt=attempt)
     except services.LoginRefusedError as refusal:
         return _refused(request, refusal)
     return redirect(_landing(user, next_url))
@@ -118,22 +127,26 @@ def login(request: HttpRequest) -> HttpResponse:
     """Password step; then straight in, or on to the code (or the enrolment for administrators)."""
     next_url = _safe_next(request)
     form = LoginForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["username"]
         try:
             user = services.check_password_step(
-                username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+                request, username=name, password=form.cleaned_data["password"]
             )
         except services.LoginRefusedError as refusal:
             form.add_error(None, refusal.message)
+            # The same status for every name: a lock tells nothing about whether the account exists.
+            status = 429 if refusal.refusal is services.Refusal.LOCKED else 200
         else:
             if services.confirmed_device(user) is not None:
-                _start_pending(request, user, next_url)
+                _start_pending(request, user, next_url, name)
                 return redirect("accounts:login_verify")
             if services.must_use_two_factor(user):
-                _start_pending(request, user, next_url)
+                _start_pending(request, user, next_url, name)
                 return redirect("accounts:login_enrol")
-            return _finish(request, user, next_url)
-    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+            return _finish(request, user, next_url, services.LoginAttempt(request, name))
+    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 
 def login_verify(request: HttpRequest) -> HttpResponse:
@@ -148,13 +161,13 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.verify_login_code(user, device, form.cleaned_data["code"])
+            services.verify_login_code(_attempt(request), user, device, form.cleaned_data["code"])
         except services.LoginRefusedError as refusal:
             if refusal.refusal is services.Refusal.LOCKED:
                 return _refused(request, refusal)
             form.add_error("code", _code_error(refusal))
         else:
-            return _finish(request, user, next_url, device)
+            return _finish(request, user, next_url, _attempt(request), device)
     return render(request, "accounts/login_verify.html", {"form": form})
 
 
@@ -172,13 +185,15 @@ def login_enrol(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.confirm_enrolment(user, device, form.cleaned_data["code"], during_login=True)
+            services.confirm_enrolment(
+                user, device, form.cleaned_data["code"], during_login=_attempt(request)
+            )
         except services.LoginRefusedError as refusal:
             if refusal.refusal is services.Refusal.LOCKED:
                 return _refused(request, refusal)
             form.add_error("code", _code_error(refusal))
         else:
-            return _finish(request, user, next_url, device)
+            return _finish(request, user, next_url, _attempt(request), device)
     return render(request, "accounts/login_enrol.html", {"form": form, **_enrolment_context(device)})
 
 
@@ -209,7 +224,7 @@ def security(request: HttpRequest) -> HttpResponse:
         form = CodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.confirm_enrolment(user, enrolment, form.cleaned_data["code"], during_login=False)
+                services.confirm_enrolment(user, enrolment, form.cleaned_data["code"], during_login=None)
             except services.InvalidCodeError:
                 form.add_error("code", _("The code is incorrect."))
             else:

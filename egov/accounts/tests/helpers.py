@@ -53,3 +53,12 @@ def actions(user: User | None = None) -> list[tuple[str, object]]:
 
 def error_messages(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
+
+
+def failures(name: str) -> int:
+    """Failed steps django-axes counts under this name, from any address (egov.accounts.throttle)."""
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+
+    total = AccessAttempt.objects.filter(username=name).aggregate(n=Sum("failures_since_start"))["n"]
+    return int(total or 0)

@@ -64,9 +64,8 @@ def test_lockout_counts_failures_whichever_name_is_used(client, registered, cloc
 
     response = post_login(client, "0912000111", "sai-mat-khau")
 
-    registered.refresh_from_db()
-    assert registered.is_locked()
-    assert response.context["form"].non_field_errors()[0].startswith("This account is locked")
-    assert post_login(client, "lovanpao@example.com").status_code == 200
+    assert response.status_code == 429
+    assert response.context["form"].non_field_errors()[0].startswith("Too many failed login attempts")
+    assert post_login(client, "lovanpao@example.com").status_code == 429
     assert logged_in_id(client) is None
     assert actions(registered)[-1] == ("auth.login_failed", {"reason": "locked"})
