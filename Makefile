@@ -53,8 +53,9 @@ setup: $(VENV)/.installed
 	@$(MAKE) -s messages
 
 # Everything egov writes as an absolute address (links, QR codes, the simulators, the demo PKI)
-# follows where it runs; set EGOV_SITE_URL yourself behind a proxy or a public name.
-run: export EGOV_SITE_URL ?= http://$(HOST):$(PORT)
+# follows where it runs (settings.SITE_URL); set EGOV_SITE_URL yourself for a proxy or public name.
+run: export EGOV_HOST := $(HOST)
+run: export EGOV_PORT := $(PORT)
 run: export EGOV_DEMO ?= 1
 run: setup
 	$(PY) manage.py migrate --noinput

@@ -67,9 +67,29 @@ def _demo_secret_key() -> str:
 
 
 SECRET_KEY = env("EGOV_SECRET_KEY") or (_demo_secret_key() if EGOV_DEMO else DEMO_SECRET_KEY)
-# The address egov is reached at: every absolute link (QR codes, e-mails, payment returns), the
-# simulators' addresses and the demo PKI's OCSP/CRL follow it. `make run HOST=… PORT=…` sets it.
-SITE_URL = env("EGOV_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def site_url_from(host: str, port: str) -> str:
+    """The address a server bound to host:port is reached at from this machine.
+
+    A wildcard bind (0.0.0.0, ::) is reached at the loopback address; for a public name, a proxy or
+    other machines on the network, set EGOV_SITE_URL (docs/architecture.md, "The site address").
+    """
+    host = host.strip().strip("[]") or "127.0.0.1"
+    if host in {"0.0.0.0", "::", "*"}:  # noqa: S104 — a bind address, not one egov listens on
+        host = "127.0.0.1"
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    return f"http://{host}:{port.strip() or '8000'}"
+
+
+# The public address egov is reached at: every absolute link (QR codes, e-mails, payment returns),
+# the simulators' addresses, the demo TSA and the demo PKI's OCSP/CRL are built from it when they
+# are used (never copied at import). `make run HOST=… PORT=…` and scripts/run.sh pass EGOV_HOST
+# and EGOV_PORT; EGOV_SITE_URL, when set, wins (a proxy, a public name, https).
+SITE_URL = (
+    env("EGOV_SITE_URL") or site_url_from(env("EGOV_HOST", "127.0.0.1"), env("EGOV_PORT", "8000"))
+).rstrip("/")
 _SITE_HOST = urlsplit(SITE_URL).hostname or "127.0.0.1"
 ALLOWED_HOSTS = env("EGOV_ALLOWED_HOSTS", f"127.0.0.1,localhost,testserver,{_SITE_HOST}").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in env("EGOV_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -283,24 +303,26 @@ EGOV_PKI_DIR = Path(env("EGOV_PKI_DIR", str(VAR_DIR / "pki")))
 # Trust anchors for validating signatures: PEM files, comma-separated. A deployment lists the
 # national root CA and the government's specialised CA (Ban Cơ yếu Chính phủ) here.
 EGOV_TRUST_ROOTS = [p for p in env("EGOV_TRUST_ROOTS", "").split(",") if p]
-# RFC 3161 time-stamp service used for PAdES B-T and above; default: egov's own demo TSA.
-EGOV_TSA_URL = env("EGOV_TSA_URL", f"{SITE_URL}/pki/tsa/")
+# RFC 3161 time-stamp service used for PAdES B-T and above; empty: egov's own demo TSA at SITE_URL.
+EGOV_TSA_URL = env("EGOV_TSA_URL")
 
 # --- National systems (adapters in egov.integrations; simulators under /mo-phong/) -----------------
-EGOV_POPULATION_URL = env("EGOV_POPULATION_URL", f"{SITE_URL}/mo-phong/dan-cu/")
+# An empty address means egov's own simulator at SITE_URL (resolved on every call, so it follows
+# wherever egov runs); a real installation sets each one.
+EGOV_POPULATION_URL = env("EGOV_POPULATION_URL")
 EGOV_POPULATION_TOKEN = env("EGOV_POPULATION_TOKEN", "demo-token")
-EGOV_SMS_URL = env("EGOV_SMS_URL", f"{SITE_URL}/mo-phong/sms/")
+EGOV_SMS_URL = env("EGOV_SMS_URL")
 EGOV_SMS_TOKEN = env("EGOV_SMS_TOKEN", "demo-token")
 EGOV_SMS_SENDER = env("EGOV_SMS_SENDER", "EGOV")
-EGOV_NATIONAL_PORTAL_URL = env("EGOV_NATIONAL_PORTAL_URL", f"{SITE_URL}/mo-phong/dvcqg/")
+EGOV_NATIONAL_PORTAL_URL = env("EGOV_NATIONAL_PORTAL_URL")
 EGOV_NATIONAL_PORTAL_TOKEN = env("EGOV_NATIONAL_PORTAL_TOKEN", "demo-token")
 EGOV_INTEGRATION_TIMEOUT = env_int("EGOV_INTEGRATION_TIMEOUT", 5)
 # OpenID Connect provider for citizens' login (VNeID; the simulator stands in for it in the demo).
-EGOV_OIDC_ISSUER = env("EGOV_OIDC_ISSUER", f"{SITE_URL}/mo-phong/vneid")
+EGOV_OIDC_ISSUER = env("EGOV_OIDC_ISSUER")
 EGOV_OIDC_CLIENT_ID = env("EGOV_OIDC_CLIENT_ID", "egov-demo")
 EGOV_OIDC_CLIENT_SECRET = env("EGOV_OIDC_CLIENT_SECRET", "demo-secret")
 # Payment gateway (modelled on Vietnamese gateways; the simulator signs with the same secret).
-EGOV_PAYMENT_URL = env("EGOV_PAYMENT_URL", f"{SITE_URL}/mo-phong/thanh-toan/")
+EGOV_PAYMENT_URL = env("EGOV_PAYMENT_URL")
 EGOV_PAYMENT_MERCHANT = env("EGOV_PAYMENT_MERCHANT", "EGOVDEMO")
 EGOV_PAYMENT_SECRET = env("EGOV_PAYMENT_SECRET", "demo-payment-secret")
 

@@ -9,8 +9,9 @@
 set -euo pipefail
 host=$1 port=$2 workers=$3
 bin=${EGOV_BIN:-.venv/bin}
-# Links, QR codes, the simulators and the demo PKI's OCSP/CRL name the address egov runs at.
-export EGOV_SITE_URL="${EGOV_SITE_URL:-http://$host:$port}"
+# Links, QR codes, the simulators and the demo PKI's OCSP/CRL name the address egov runs at:
+# settings.SITE_URL is built from these two unless EGOV_SITE_URL is set (a proxy, a public name).
+export EGOV_HOST="$host" EGOV_PORT="$port"
 
 # supervise NAME COMMAND…: run COMMAND, and run it again whenever it exits, until sent SIGTERM.
 # COMMAND runs in a process group of its own, so what it leaves behind when it dies (granian's web
@@ -57,17 +58,7 @@ supervisors+=($!)
 supervise outbox "$bin/python" manage.py run_outbox &
 supervisors+=($!)
 "$bin/python" manage.py demo_accounts
-cat <<TEXT
-
-  egov is running:
-    Public portal      http://$host:$port/
-    Procedure catalogue http://$host:$port/thu-tuc/
-    Staff login        http://$host:$port/tai-khoan/dang-nhap/
-    Administration     http://$host:$port/quan-tri/
-    API docs           http://$host:$port/api/v1/docs
-  Press Ctrl+C to stop.
-
-TEXT
+"$bin/python" manage.py site_addresses
 supervise "web server" "$bin/granian" --interface wsgi --host "$host" --port "$port" --workers "$workers" \
   --blocking-threads 8 --no-ws --log-level warning \
   --respawn-failed-workers --respawn-interval 0.5 --workers-kill-timeout 10 config.wsgi:application &

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from egov.core.site import configured_or_own
 from egov.integrations.population import parse_id_number
 from egov.integrations.transport import timeout
 
@@ -94,8 +95,7 @@ class VerifiedIdentity:
 
 
 def issuer() -> str:
-    default = f"{settings.SITE_URL.rstrip('/')}/mo-phong/vneid"
-    return str(getattr(settings, "EGOV_OIDC_ISSUER", default)).rstrip("/")
+    return configured_or_own("EGOV_OIDC_ISSUER", "/mo-phong/vneid").rstrip("/")
 
 
 def client_id() -> str:

@@ -30,6 +30,7 @@ from egov.accounts.forms import (
     ResetPasswordForm,
 )
 from egov.accounts.models import User
+from egov.core.site import site_url
 
 PENDING_LOGIN_KEY = "accounts.pending_login"
 # Long enough to open the authenticator app (or scan a QR code), short enough that a walked-away
@@ -265,7 +266,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: Any) -> HttpResponse:
         # Links point at the configured site address, not at whatever Host the request carried.
         self.extra_email_context = {
-            "site_url": settings.SITE_URL.rstrip("/"),
+            "site_url": site_url(),
             "deployment_name": settings.EGOV_DEPLOYMENT_NAME,
         }
         return super().form_valid(form)

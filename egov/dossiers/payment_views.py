@@ -5,7 +5,6 @@ Thin views over egov.dossiers.payments. The IPN answers the JSON gateways expect
 The gateway reaches egov at SITE_URL, so the callback URLs are built from it, not from the request.
 """
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,13 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from egov.accounts.http import AuthenticatedRequest
 from egov.core.ratelimit import client_ip
+from egov.core.site import site_url
 from egov.dossiers import payments
 from egov.dossiers.models import Payment
 from egov.dossiers.permissions import get_dossier_for_user
 
 
 def _site_url(name: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{reverse(name)}"
+    return site_url(reverse(name))
 
 
 @login_required

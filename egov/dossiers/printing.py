@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.core.pdf import qr_svg, render_pdf
+from egov.core.site import site_url
 from egov.dossiers import deadlines
 from egov.dossiers.models import Consultation, Dossier, DossierEvent, Status
 from egov.organization.models import Unit
@@ -130,7 +131,7 @@ def applicable_forms(dossier: Dossier, edition: Edition | None = None) -> list[s
 
 def lookup_url(code: str) -> str:
     """The public status page of a dossier, which the receipt's QR code opens."""
-    return f"{settings.SITE_URL.rstrip('/')}/tra-cuu/{code}/"
+    return site_url(reverse("portal:lookup_detail", args=[code]))
 
 
 def render_form(dossier: Dossier, form: str, *, edition: Edition = "2025") -> bytes:

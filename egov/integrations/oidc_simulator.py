@@ -42,6 +42,7 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from egov.core.site import site_url
 from egov.integrations.models import SimulatedOidcGrant
 from egov.integrations.simulated_citizens import FIXED, citizens
 
@@ -70,7 +71,7 @@ _AUTHORIZE_PARAMS = (
 
 def issuer() -> str:
     """Where the simulator is served: always egov's own address, whatever provider egov uses."""
-    return f"{settings.SITE_URL.rstrip('/')}/mo-phong/vneid"
+    return site_url("/mo-phong/vneid")
 
 
 def client_id() -> str:

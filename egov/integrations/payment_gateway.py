@@ -24,8 +24,7 @@ from datetime import datetime
 from urllib.parse import quote_plus, urlencode
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-
+from egov.core.site import configured_or_own
 from egov.integrations.errors import IntegrationProtocolError, IntegrationRejected
 from egov.integrations.transport import call, json_object, setting
 
@@ -86,7 +85,7 @@ def merchant() -> str:
 
 def gateway_url() -> str:
     """The payment page's URL, ending in "/"; by default the simulator egov serves itself."""
-    url = setting("EGOV_PAYMENT_URL", f"{settings.SITE_URL}/mo-phong/thanh-toan/")
+    url = configured_or_own("EGOV_PAYMENT_URL", "/mo-phong/thanh-toan/")
     return url if url.endswith("/") else f"{url}/"
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
+from egov.core.site import configured_or_own
 from egov.integrations.errors import (
     IntegrationAuthFailed,
     IntegrationProtocolError,
@@ -25,8 +26,8 @@ def setting(name: str, default: str) -> str:
 
 
 def base_url(name: str, simulator_path: str) -> str:
-    """The service's base URL, ending in "/"; by default the simulator egov serves itself."""
-    url = setting(name, f"{settings.SITE_URL}/mo-phong/{simulator_path}")
+    """The service's base URL, ending in "/"; when not set, the simulator egov serves itself."""
+    url = configured_or_own(name, f"/mo-phong/{simulator_path}")
     return url if url.endswith("/") else f"{url}/"
 
 

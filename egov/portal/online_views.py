@@ -8,7 +8,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -240,7 +239,7 @@ def online_submitted(request: AuthenticatedRequest, code: str) -> HttpResponse:
     return render(
         request,
         "portal/online_submitted.html",
-        {"dossier": dossier, "qr": qr_svg(url, scale=4), "lookup_url": url, "site_url": settings.SITE_URL},
+        {"dossier": dossier, "qr": qr_svg(url, scale=4), "lookup_url": url},
     )
 
 

@@ -65,6 +65,16 @@ _MAX_SMALL = 32767
 _MAX_AMOUNT = 2**63 - 1
 
 CSV_DECISION_COLUMNS = ("decision_number", "decision_date", "effective_from", "issuer")
+
+
+def _csv_broken() -> str:
+    # csv.Error's own text ("new-line character seen in unquoted field") is Python's, in English.
+    return _(
+        "This is not valid CSV: a cell has an unmatched quotation mark or a stray line break. Save "
+        "the sheet again as CSV UTF-8 and retry."
+    )
+
+
 CSV_COLUMNS = (
     *CSV_DECISION_COLUMNS,
     "code",
@@ -959,8 +969,8 @@ def parse_csv(source: str | bytes) -> ParsedCatalogue:
     except StopIteration:
         top.add("", _("The file is empty."))
         return parsed
-    except csv.Error as error:
-        top.add("", _("Not valid CSV: %(problem)s.") % {"problem": error})
+    except csv.Error:
+        top.add("", _csv_broken())
         return parsed
     header_ctx = _Context(parsed, line=1)
     for column in CSV_COLUMNS:
@@ -989,8 +999,8 @@ def parse_csv(source: str | bytes) -> ParsedCatalogue:
                 continue
             row = dict(zip(header, (csv_value(cell) for cell in cells), strict=True))
             _group_csv_row(parsed, groups, row, line)
-    except csv.Error as error:
-        _Context(parsed, line=reader.line_num).add("", _("Not valid CSV: %(problem)s.") % {"problem": error})
+    except csv.Error:
+        _Context(parsed, line=reader.line_num).add("", _csv_broken())
         return parsed
     if not groups and parsed.ok:
         top.add("", _("The file has no procedure rows."))

@@ -34,6 +34,8 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from egov.core.site import site_url
+
 ROOT_NAME = "egov Demo Root CA"
 ISSUING_NAME = "egov Demo Issuing CA"
 TSA_NAME = "egov Demo TSA"
@@ -86,7 +88,7 @@ def _name(common_name: str, *, organisation: str = "egov", locality: str = "") -
 
 
 def pki_base_url() -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/pki/"
+    return site_url("/pki/")
 
 
 _BASES_FILE = "base-urls.txt"

@@ -23,7 +23,6 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
 from pyhanko.pdf_utils import layout
@@ -125,7 +124,13 @@ def open_signer(source: SignerSource) -> Iterator[signers.Signer]:
         except p11_exceptions.PinIncorrect as exc:
             raise WrongPinError(_("Wrong PIN.")) from exc
         except (p11_exceptions.PKCS11Error, OSError) as exc:
-            raise SigningError(_("The signing token is not available: %(error)s") % {"error": exc}) from exc
+            logger.warning("PKCS#11 token %r unavailable: %r", source.token_label, exc)
+            raise SigningError(
+                _(
+                    "The signing token cannot be used: check that it is plugged in and unlocked, then "
+                    "try again. Nothing was signed."
+                )
+            ) from exc
         try:
             yield pkcs11.PKCS11Signer(
                 session,
@@ -277,7 +282,7 @@ def _explained(error: BaseException, level: str) -> SigningError:
                 "The time-stamping service (%(url)s) cannot be reached, so the signature cannot carry a "
                 "trusted time (PAdES %(level)s). Nothing was signed. Try again later, or choose level B-B."
             )
-            % {"url": settings.EGOV_TSA_URL, "level": level}
+            % {"url": validation.tsa_url(), "level": level}
         )
     return SigningError(
         _(
@@ -435,7 +440,13 @@ def complete_remote_signing(
     try:
         validation.outside_event_loop(lambda: asyncio.run(run()))
     except ValueError as exc:
-        raise SigningError(_("The signature could not be embedded: %(error)s") % {"error": exc}) from exc
+        logger.warning("remote signature not embedded: %r", exc)
+        raise SigningError(
+            _(
+                "The signature sent back does not fit this document (it was made for other content or "
+                "with another certificate). Nothing was signed; start the signing again."
+            )
+        ) from exc
     signed = output.getvalue()
     if level == "B-LT":
         signed = add_dss(signed, validation_context=validation_context)

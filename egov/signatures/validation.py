@@ -36,6 +36,7 @@ from pyhanko_certvalidator.fetchers.requests_fetchers.cert_fetch_client import R
 from pyhanko_certvalidator.fetchers.requests_fetchers.crl_client import RequestsCRLFetcher
 from pyhanko_certvalidator.fetchers.requests_fetchers.ocsp_client import RequestsOCSPFetcher
 
+from egov.core.site import configured_or_own
 from egov.signatures import pki
 from egov.signatures.pki import Responder
 
@@ -208,9 +209,14 @@ class LocalTimeStamper(TimeStamper):
         return tsp.TimeStampResp.load(pki.tsa_respond(self.demo, req.dump()))
 
 
+def tsa_url() -> str:
+    """settings.EGOV_TSA_URL, or egov's own demo TSA wherever egov runs now."""
+    return configured_or_own("EGOV_TSA_URL", "/pki/tsa/")
+
+
 def default_timestamper() -> TimeStamper:
-    """settings.EGOV_TSA_URL; the demo TSA in-process when that URL is egov's own."""
-    url: str = settings.EGOV_TSA_URL
+    """The TSA of tsa_url(); the demo TSA in-process when that URL is egov's own."""
+    url = tsa_url()
     demo = pki.load_demo_pki()
     if (
         demo is not None

@@ -34,11 +34,10 @@ START = reverse("accounts:citizen_vneid")
 @pytest.fixture
 def provider(live_server, settings) -> str:
     """egov's OIDC client pointed at the simulator served by the live server."""
-    settings.SITE_URL = live_server.url
-    settings.EGOV_OIDC_ISSUER = f"{live_server.url}/mo-phong/vneid"
+    settings.SITE_URL = live_server.url  # the issuer is egov's own simulator there (not configured)
     # The first request to the live server loads every URL module: give it time.
     settings.EGOV_INTEGRATION_TIMEOUT = 30
-    return str(settings.EGOV_OIDC_ISSUER)
+    return oidc.issuer()
 
 
 def _start(client, next_url: str = "") -> str:
@@ -280,6 +279,7 @@ def test_provider_down_shows_a_clear_page(client, settings):
 
 def test_discovery_of_another_issuer_is_refused(client, provider, settings):
     # The simulator names itself after SITE_URL; egov expects the configured issuer exactly.
+    settings.EGOV_OIDC_ISSUER = f"{settings.SITE_URL}/mo-phong/vneid"
     settings.SITE_URL = "http://127.0.0.1:8000"
 
     response = client.get(START)

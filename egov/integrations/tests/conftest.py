@@ -5,10 +5,8 @@ import requests
 @pytest.fixture
 def simulators(live_server, settings) -> str:
     """Point every adapter at the simulators served by the live test server."""
+    settings.SITE_URL = live_server.url  # every simulator's address follows it (egov.core.site)
     base = f"{live_server.url}/mo-phong"
-    settings.EGOV_POPULATION_URL = f"{base}/dan-cu/"
-    settings.EGOV_SMS_URL = f"{base}/sms/"
-    settings.EGOV_NATIONAL_PORTAL_URL = f"{base}/dvcqg/"
     settings.EGOV_INTEGRATION_TIMEOUT = 5
     return base
 
