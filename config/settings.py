@@ -218,6 +218,8 @@ AXES_VERBOSE = False
 # The login views render a lockout themselves (the form with its message, HTTP 429), so axes'
 # middleware, which would replace the response, is not installed.
 SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+# Registrations (and code resends) per client address per hour; each sends an SMS.
+EGOV_REGISTRATION_LIMIT_PER_HOUR = env_int("EGOV_REGISTRATION_LIMIT_PER_HOUR", 10)
 OTP_TOTP_ISSUER = env("EGOV_OTP_ISSUER", "egov Thái Nguyên")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,20 +31,25 @@ from egov.accounts.models import (
 from egov.accounts.oidc import VerifiedIdentity
 from egov.core import audit
 from egov.integrations.errors import IntegrationError
-from egov.integrations.sms import send_sms
+from egov.integrations.population import lookup_citizen
+from egov.integrations.sms import normalise_phone, send_sms
 
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_CODE_ATTEMPTS = 5
 RESEND_INTERVAL = timedelta(seconds=60)
 # A registration may ask for a handful of codes; more is someone using us to flood a phone.
 MAX_CODE_SENDS = 5
+# Codes to one mobile a day, over all registrations: nobody may use us to flood a citizen's phone.
+MAX_CODES_PER_MOBILE_PER_DAY = 6
+REGISTRATION_REQUESTER = "egov: citizen account registration"
+REGISTRATION_PURPOSE = "Send the registration code to the mobile of the holder of the identification number"
 
 
 # --- Errors ---------------------------------------------------------------------------------------
 
 
 class DuplicateAccountError(Exception):
-    """An account already uses this identification number, e-mail or phone."""
+    """The identification number already has an account (told only to whoever proved the code)."""
 
     def __init__(self, field: str) -> None:
         super().__init__(field)
@@ -52,13 +57,15 @@ class DuplicateAccountError(Exception):
 
     @property
     def message(self) -> str:
-        # Saying that the number has an account is needed to help the person; saying whose it is
-        # or anything else about it is not.
-        if self.field == "national_id":
-            return _("This identification number already has an account; log in or reset your password.")
-        if self.field == "email":
-            return _("This e-mail address already belongs to an account; log in or reset your password.")
-        return _("This mobile number already belongs to an account; log in or reset your password.")
+        return _("This identification number already has an account; log in or reset your password.")
+
+
+class PopulationUnavailableError(Exception):
+    """The population database could not be asked who holds the number."""
+
+
+class TooManyCodesError(Exception):
+    """The number's mobile has had as many codes today as it may."""
 
 
 class CodeNotSentError(Exception):
@@ -112,15 +119,12 @@ def mask(target: str) -> str:
     return "*" * max(len(target) - 4, 0) + target[-4:]
 
 
-def duplicate_account(*, national_id: str, email: str, phone: str) -> DuplicateAccountError | None:
-    """Which of the given identifiers an existing account already uses, if any."""
-    if User.objects.filter(Q(national_id=national_id) | Q(username=national_id)).exists():
-        return DuplicateAccountError("national_id")
-    if email and User.objects.filter(email__iexact=email).exists():
-        return DuplicateAccountError("email")
-    if phone and User.objects.filter(phone=phone).exists():
-        return DuplicateAccountError("phone")
-    return None
+def _account_holds(national_id: str) -> bool:
+    return User.objects.filter(Q(national_id=national_id) | Q(username=national_id)).exists()
+
+
+def _email_taken(email: str) -> bool:
+    return bool(email) and User.objects.filter(email__iexact=email).exists()
 
 
 def _new_code() -> str:
@@ -133,35 +137,61 @@ def _wait_before_resend(code: OneTimeCode, now: datetime) -> int:
     return max(0, int((code.sent_at + RESEND_INTERVAL - now).total_seconds()) + 1)
 
 
-def start_registration(
-    *, full_name: str, national_id: str, email: str, phone: str, password: str, channel: str
-) -> PendingRegistration:
-    """Keep what the citizen typed and send a code to the chosen contact.
+def _holder_mobile(national_id: str) -> str:
+    """The mobile the national population database holds for the number, or "" (none, or no such person)."""
+    try:
+        record = lookup_citizen(
+            national_id, requested_by=REGISTRATION_REQUESTER, purpose=REGISTRATION_PURPOSE
+        )
+    except IntegrationError as error:
+        raise PopulationUnavailableError from error
+    if record is None or not record.contact.phone:
+        return ""
+    try:
+        return normalise_phone(record.contact.phone)
+    except ValidationError:
+        return ""
 
-    Raises DuplicateAccountError, ResendTooSoonError (a code went to that contact less than a
-    minute ago) or CodeNotSentError.
+
+def start_registration(*, full_name: str, national_id: str, email: str, password: str) -> PendingRegistration:
+    """Keep what the citizen typed and send a code to the mobile that proves the number is theirs.
+
+    A citizen cannot claim someone else's identification number: the code goes by SMS only to the
+    mobile the national population database holds for that number (Luật Căn cước 2023 Điều 9
+    k.25), never to a contact typed here. Every registration gets the same answer, so the form
+    tells nobody whether the number already has an account, is in the database or has a mobile
+    there: when it has an account, the holder's mobile gets a notice instead of a code; when there
+    is no mobile, nothing is sent, and the code page asks for a code that does not exist.
+
+    Raises PopulationUnavailableError, ResendTooSoonError (a code went to that mobile less than a
+    minute ago), TooManyCodesError or CodeNotSentError.
     """
-    if duplicate := duplicate_account(national_id=national_id, email=email, phone=phone):
-        raise duplicate
-    target = email if channel == OneTimeCode.Channel.EMAIL else phone
+    phone = _holder_mobile(national_id)
     now = timezone.now()
-    latest = (
-        OneTimeCode.objects.filter(target=target, sent_at__gt=now - RESEND_INTERVAL)
-        .order_by("-sent_at")
-        .first()
-    )
-    if latest is not None:
-        raise ResendTooSoonError(_wait_before_resend(latest, now))
+    if phone:
+        latest = (
+            OneTimeCode.objects.filter(target=phone, sent_at__gt=now - RESEND_INTERVAL)
+            .order_by("-sent_at")
+            .first()
+        )
+        if latest is not None:
+            raise ResendTooSoonError(_wait_before_resend(latest, now))
+        sent_today = OneTimeCode.objects.filter(
+            target=phone, created_at__gt=now - timedelta(days=1)
+        ).aggregate(n=Sum("send_count"))["n"]
+        if (sent_today or 0) >= MAX_CODES_PER_MOBILE_PER_DAY:
+            raise TooManyCodesError
     raw = _new_code()
     with transaction.atomic():
         code = OneTimeCode.objects.create(
             purpose=OneTimeCode.Purpose.REGISTRATION,
-            channel=channel,
-            target=target,
-            code_hash=make_password(raw),
+            channel=OneTimeCode.Channel.SMS,
+            target=phone,
+            # Without a mobile the code is never sent: its hash is of a value nobody knows.
+            code_hash=make_password(raw if phone else secrets.token_urlsafe(16)),
             created_at=now,
-            sent_at=now,
-            send_count=1,
+            sent_at=now if phone else None,
+            send_count=1 if phone else 0,
             expires_at=now + CODE_LIFETIME,
         )
         pending = PendingRegistration.objects.create(
@@ -173,7 +203,12 @@ def start_registration(
             code=code,
             created_at=now,
         )
-    _deliver(pending, raw)
+    if phone:
+        _deliver(pending, raw)
+    else:
+        audit.record(
+            actor=None, action="citizen.code_not_sent", target=pending, after={"reason": "no_mobile"}
+        )
     return pending
 
 
@@ -186,6 +221,8 @@ def resend_code(pending: PendingRegistration) -> None:
         raise RegistrationFinishedError
     if code.attempts >= MAX_CODE_ATTEMPTS or code.send_count >= MAX_CODE_SENDS:
         raise CodeBlockedError
+    if not code.target:
+        return  # nowhere to send it; the answer stays the same as for a real resend
     raw = _new_code()
     # The condition makes the throttle hold even for two clicks at once.
     claimed = OneTimeCode.objects.filter(
@@ -206,12 +243,20 @@ def resend_code(pending: PendingRegistration) -> None:
 
 
 def _deliver(pending: PendingRegistration, raw: str) -> None:
+    """Send the code, or, when the number already has an account, tell its holder instead."""
     code = pending.code
     minutes = int(CODE_LIFETIME.total_seconds() // 60)
-    text = _(
-        "Your egov registration code is %(code)s. It is valid for %(minutes)s minutes. "
-        "Do not give it to anyone."
-    ) % {"code": raw, "minutes": minutes}
+    notice = _account_holds(pending.national_id)
+    if notice:
+        text = _(
+            "Someone asked to register an egov account with your identification number, which "
+            "already has one. If it was you, log in or reset your password; if not, ignore this."
+        )
+    else:
+        text = _(
+            "Your egov registration code is %(code)s. It is valid for %(minutes)s minutes. "
+            "Do not give it to anyone."
+        ) % {"code": raw, "minutes": minutes}
     try:
         if code.channel == OneTimeCode.Channel.EMAIL:
             send_mail(_("Your egov registration code"), text, None, [code.target])
@@ -227,11 +272,19 @@ def _deliver(pending: PendingRegistration, raw: str) -> None:
             after={"channel": code.channel, "to": mask(code.target), "error": error.__class__.__name__},
         )
         raise CodeNotSentError from error
+    if notice:
+        # The code in this row can never be given now: nobody learns it.
+        OneTimeCode.objects.filter(pk=code.pk).update(code_hash=make_password(secrets.token_urlsafe(16)))
     audit.record(
         actor=None,
         action="citizen.code_sent",
         target=pending,
-        after={"channel": code.channel, "to": mask(code.target), "purpose": code.purpose},
+        after={
+            "channel": code.channel,
+            "to": mask(code.target),
+            "purpose": code.purpose,
+            "content": "account_exists" if notice else "code",
+        },
     )
 
 
@@ -239,7 +292,7 @@ def confirm_registration(pending: PendingRegistration, raw: str) -> User:
     """Create the citizen's account if the code is right; count and refuse a wrong one.
 
     Raises CodeBlockedError, CodeExpiredError, WrongCodeError, RegistrationFinishedError or
-    DuplicateAccountError (someone took the number or contact meanwhile).
+    DuplicateAccountError (an account took the number meanwhile).
     """
     code = pending.code
     code.refresh_from_db()
@@ -265,16 +318,16 @@ def confirm_registration(pending: PendingRegistration, raw: str) -> User:
     with transaction.atomic():
         if not OneTimeCode.objects.filter(pk=code.pk, used_at__isnull=True).update(used_at=now):
             raise RegistrationFinishedError
-        if duplicate := duplicate_account(
-            national_id=pending.national_id, email=pending.email, phone=pending.phone
-        ):
-            raise duplicate
+        if _account_holds(pending.national_id):
+            raise DuplicateAccountError("national_id")
         user = User(
             username=pending.national_id,
             kind=User.Kind.CITIZEN,
             full_name=pending.full_name,
             national_id=pending.national_id,
-            email=pending.email,
+            # An e-mail another account uses is left out: the citizen is told after the code,
+            # never on the form, so the form cannot be used to find whose addresses have accounts.
+            email="" if _email_taken(pending.email) else pending.email,
             phone=pending.phone,
             password=pending.password_hash,
         )

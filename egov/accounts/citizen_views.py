@@ -6,6 +6,7 @@ the account exists once the code is confirmed.
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +23,7 @@ from egov.accounts.forms import (
 )
 from egov.accounts.models import PendingRegistration, Representation, User
 from egov.accounts.views import _landing, _safe_next
+from egov.core import ratelimit
 
 REGISTRATION_KEY = "accounts.registration"
 
@@ -41,11 +43,21 @@ def _pending(request: HttpRequest) -> PendingRegistration | None:
 
 
 def _code_context(pending: PendingRegistration) -> dict[str, Any]:
+    # Neither whether a code went out nor where: the page is the same for every number.
     return {
-        "channel": pending.code.get_channel_display(),
-        "sent_to": citizen_services.mask(pending.code.target),
+        "national_id": pending.national_id,
         "minutes": int(citizen_services.CODE_LIFETIME.total_seconds() // 60),
     }
+
+
+def _throttled(request: HttpRequest, scope: str) -> int | None:
+    """Seconds to wait when this address has registered too often this hour, else None."""
+    return ratelimit.hit(
+        scope,
+        ratelimit.client_ip(request),
+        limit=settings.EGOV_REGISTRATION_LIMIT_PER_HOUR,
+        window_seconds=3600,
+    )
 
 
 def citizen_register(request: HttpRequest) -> HttpResponse:
@@ -53,31 +65,50 @@ def citizen_register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:citizen_profile")
     form = CitizenRegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    # Each valid registration asks the population database and may send an SMS: those are counted.
+    if request.method == "POST" and form.is_valid() and (wait := _throttled(request, "registration")):
+        form.add_error(
+            None,
+            _("Too many registrations from this device. Try again in %(minutes)s minutes.")
+            % {"minutes": max(1, wait // 60)},
+        )
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             pending = citizen_services.start_registration(
                 full_name=data["full_name"],
                 national_id=data["national_id"],
                 email=data["email"],
-                phone=data["phone"],
                 password=data["password1"],
-                channel=data["channel"],
             )
-        except citizen_services.DuplicateAccountError as duplicate:
-            form.add_error(duplicate.field, duplicate.message)
+        except citizen_services.PopulationUnavailableError:
+            form.add_error(
+                None,
+                _(
+                    "The national population database cannot be reached just now, so the number cannot "
+                    "be checked. Try again in a few minutes, or log in with VNeID."
+                ),
+            )
+            status = 503
         except citizen_services.ResendTooSoonError as too_soon:
             form.add_error(
                 None,
                 _("A code was sent there less than a minute ago. Try again in %(seconds)s seconds.")
                 % {"seconds": too_soon.wait_seconds},
             )
+        except citizen_services.TooManyCodesError:
+            form.add_error(
+                None,
+                _("Too many codes were sent for this number today. Try tomorrow, or log in with VNeID."),
+            )
         except citizen_services.CodeNotSentError:
             form.add_error(None, _("We could not send the code just now. Please try again in a few minutes."))
         else:
             request.session[REGISTRATION_KEY] = str(pending.public_id)
             return redirect("accounts:citizen_register_confirm")
-    return render(request, "accounts/citizen_register.html", {"form": form})
+    return render(request, "accounts/citizen_register.html", {"form": form}, status=status)
 
 
 def citizen_register_confirm(request: HttpRequest) -> HttpResponse:
@@ -111,6 +142,15 @@ def citizen_register_confirm(request: HttpRequest) -> HttpResponse:
         else:
             request.session.pop(REGISTRATION_KEY, None)
             services.complete_login(request, user)
+            if pending.email and user.email != pending.email:
+                messages.warning(
+                    request,
+                    _(
+                        "The e-mail address %(email)s was not added: another account uses it. The "
+                        "one-stop desk can add an address of your own."
+                    )
+                    % {"email": pending.email},
+                )
             messages.success(request, _("Your account is ready. Welcome!"))
             return redirect("accounts:citizen_profile")
     return render(request, "accounts/citizen_register_confirm.html", {"form": form, **_code_context(pending)})
@@ -121,6 +161,9 @@ def citizen_register_resend(request: HttpRequest) -> HttpResponse:
     pending = _pending(request)
     if pending is None:
         return redirect("accounts:citizen_register")
+    if _throttled(request, "registration-resend") is not None:
+        messages.error(request, _("Too many codes asked for from this device. Try again later."))
+        return redirect("accounts:citizen_register_confirm")
     try:
         citizen_services.resend_code(pending)
     except citizen_services.ResendTooSoonError as too_soon:

@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts import citizen_services, services
-from egov.accounts.models import OneTimeCode, User
+from egov.accounts.models import User
 from egov.integrations.population import parse_id_number
-from egov.integrations.sms import normalise_phone
 
 
 class LoginForm(forms.Form):
@@ -57,7 +56,11 @@ class ChangePasswordForm(PasswordChangeForm):
 
 
 class CitizenRegistrationForm(forms.Form):
-    """Who the citizen is and where the code goes; the duplicate check is the service's."""
+    """Who the citizen is; the code goes to the mobile the population database holds for the number.
+
+    Nothing here says whether an account already uses the number or the e-mail: the service
+    answers every registration the same way (issue 11, item 17).
+    """
 
     full_name = forms.CharField(
         label=_("Full name"),
@@ -68,23 +71,17 @@ class CitizenRegistrationForm(forms.Form):
     national_id = forms.CharField(
         label=_("Personal identification number"),
         max_length=12,
-        help_text=_("The 12 digits on your citizen identity card."),
+        help_text=_(
+            "The 12 digits on your citizen identity card. We send the code by SMS to the mobile "
+            "number the national population database holds for it."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
     )
     email = forms.EmailField(
-        label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
-    phone = forms.CharField(
-        label=_("Mobile number"),
-        max_length=20,
+        label=_("E-mail"),
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
-    channel = forms.ChoiceField(
-        label=_("Send the code by"),
-        choices=OneTimeCode.Channel.choices,
-        required=False,
-        widget=forms.RadioSelect,
+        help_text=_("Optional: where password-reset links go."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password1 = forms.CharField(
         label=_("Password"),
@@ -104,42 +101,21 @@ class CitizenRegistrationForm(forms.Form):
     def clean_email(self) -> str:
         return User.objects.normalize_email(self.cleaned_data["email"].strip())
 
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        return normalise_phone(phone) if phone else ""
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        email, phone = data.get("email", ""), data.get("phone", "")
-        if "email" in data and "phone" in data and not (email or phone):
-            raise forms.ValidationError(
-                _("Give an e-mail address or a mobile number (or both)."), code="contact"
-            )
-        if email and phone and not data.get("channel"):
-            self.add_error("channel", _("Choose where to send the code."))
-        elif not data.get("channel"):
-            data["channel"] = OneTimeCode.Channel.EMAIL if email else OneTimeCode.Channel.SMS
-        elif data["channel"] == OneTimeCode.Channel.EMAIL and not email:
-            self.add_error("email", _("Give the e-mail address the code should go to."))
-        elif data["channel"] == OneTimeCode.Channel.SMS and not phone:
-            self.add_error("phone", _("Give the mobile number the code should go to."))
         password = data.get("password1")
         if password and password != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         elif password:
             candidate = User(
-                username=data.get("national_id", ""), full_name=data.get("full_name", ""), email=email
+                username=data.get("national_id", ""),
+                full_name=data.get("full_name", ""),
+                email=data.get("email", ""),
             )
             try:
                 validate_password(password, candidate)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
-        if "national_id" in data and (
-            duplicate := citizen_services.duplicate_account(
-                national_id=data["national_id"], email=email, phone=phone
-            )
-        ):
-            self.add_error(duplicate.field, duplicate.message)
         return data
 
 
