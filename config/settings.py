@@ -335,7 +335,8 @@ EGOV_PAYMENT_SECRET = env("EGOV_PAYMENT_SECRET", "demo-payment-secret")
 _FORM_TARGETS = sorted(
     {
         f"{parts.scheme}://{parts.netloc}"
-        for parts in (urlsplit(EGOV_PAYMENT_URL), urlsplit(EGOV_OIDC_ISSUER))
+        # The site's own address too: a browser may reach egov by another name (localhost).
+        for parts in (urlsplit(SITE_URL), urlsplit(EGOV_PAYMENT_URL), urlsplit(EGOV_OIDC_ISSUER))
         if parts.scheme in {"http", "https"} and parts.netloc
     }
 )
