@@ -290,6 +290,10 @@ WHITENOISE_USE_FINDERS = True
 # sequential, so an open lookup invites enumeration. The benchmark raises it to measure the read.
 EGOV_LOOKUP_LIMIT_PER_MINUTE = env_int("EGOV_LOOKUP_LIMIT_PER_MINUTE", 30)
 
+# The outbox retries a failed notification or portal sync (waits of 30 s doubling to 1 h) for this
+# long before giving it up for an administrator to send again: a day-long outage loses nothing.
+EGOV_OUTBOX_RETRY_HOURS = env_int("EGOV_OUTBOX_RETRY_HOURS", 48)
+
 # --- Documents ----------------------------------------------------------------------------------
 EGOV_UPLOAD_MAX_BYTES = env_int("EGOV_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 # Pixels in one scanned image beyond which it is treated as a decompression bomb.

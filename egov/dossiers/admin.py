@@ -3,9 +3,9 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.dossiers import outbox
 from egov.dossiers.models import Dossier, DossierEvent, Notification, Payment, PortalSync
 
 
@@ -43,7 +43,7 @@ class DossierAdmin(ReadOnlyAdmin):
 
 
 def _retry_now(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:  # type: ignore[type-arg]
-    count = queryset.exclude(state="sent").update(state="pending", next_attempt_at=timezone.now())
+    count = outbox.send_again(queryset, by=request.user)  # type: ignore[arg-type]
     messages.success(request, _("%(count)d row(s) will be sent again on the next pass.") % {"count": count})
 
 
@@ -52,9 +52,19 @@ _retry_now.short_description = _("Send again now")  # type: ignore[attr-defined]
 
 @admin.register(PortalSync)
 class PortalSyncAdmin(ReadOnlyAdmin):
-    """Pushes to the national portal: rejected or long-pending ones show here with their error."""
+    """Pushes to the national portal: rejected, given-up or long-pending ones show here with their error.
 
-    list_display = ["idempotency_key", "state", "attempts", "next_attempt_at", "sent_at", "error"]
+    "Send again now" gives the chosen rows a new retry window (outbox.send_again, audited)."""
+
+    list_display = [
+        "idempotency_key",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "retry_until",
+        "sent_at",
+        "error",
+    ]
     list_filter = ["state"]
     search_fields = ["idempotency_key"]
     actions = [_retry_now]
@@ -65,7 +75,16 @@ class PortalSyncAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(PortalSyncAdmin):
-    list_display = ["dossier", "channel", "recipient", "state", "attempts", "sent_at", "error"]
+    list_display = [
+        "dossier",
+        "channel",
+        "recipient",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "error",
+    ]
     list_filter = ["state", "channel"]
     search_fields = ["dossier__code", "recipient"]
 

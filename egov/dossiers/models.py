@@ -317,6 +317,8 @@ class Notification(models.Model):
     state = models.CharField(max_length=16, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Retried until then (empty: created_at + EGOV_OUTBOX_RETRY_HOURS); an administrator's retry moves it.
+    retry_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     provider_id = models.CharField(max_length=100, blank=True)
     error = models.TextField(blank=True)
@@ -345,6 +347,8 @@ class PortalSync(models.Model):
         PENDING = "pending", _("Waiting")
         SENT = "sent", _("Sent")
         REJECTED = "rejected", _("Rejected")
+        # Unreachable for the whole retry window; the dossier's later changes wait behind it.
+        FAILED = "failed", _("Gave up")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="portal_syncs")
     idempotency_key = models.CharField(max_length=80, unique=True)
@@ -352,6 +356,7 @@ class PortalSync(models.Model):
     state = models.CharField(max_length=16, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    retry_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

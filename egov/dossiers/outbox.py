@@ -4,17 +4,26 @@ Rows are written in the same transaction as the change they report, so nothing i
 commit and delivery; `manage.py run_outbox` (started by `make run`) calls `deliver_due()` every
 few seconds. A crash at any point loses nothing: a row stays pending until a delivery succeeds
 (at least once; the portal deduplicates by idempotency key).
+
+A failed delivery is tried again after a growing wait (30 s, doubling to at most 1 h: `retry_delay`)
+for `EGOV_OUTBOX_RETRY_HOURS` (48 h by default), so a day-long outage of the SMS gateway, the mail
+server or the national portal loses nothing. Only then is the row given up ("failed"); an
+administrator sends it again from the admin (`send_again`), which gives it a new retry window.
 """
 
 import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from egov.accounts.models import User
+from egov.core import audit
 from egov.dossiers.models import Notification, PortalSync
 from egov.dossiers.payments import recover_pending_payments
 from egov.integrations.errors import IntegrationError, IntegrationRejected, failure_record
@@ -25,7 +34,23 @@ logger = logging.getLogger(__name__)
 
 # A claimed row is invisible to other workers for this long; if the worker dies it comes back.
 CLAIM_LEASE = dt.timedelta(minutes=2)
-MAX_NOTIFICATION_ATTEMPTS = 8
+# The error of a row given up after its retry window starts with this (errors.FAILURE_MESSAGES).
+GAVE_UP = "gave_up"
+
+Outbox = Notification | PortalSync
+
+
+def retry_window() -> dt.timedelta:
+    """How long a row is retried before it is given up."""
+    return dt.timedelta(hours=settings.EGOV_OUTBOX_RETRY_HOURS)
+
+
+def _out_of_time(row: Outbox, now: dt.datetime) -> bool:
+    return now >= (row.retry_until or row.created_at + retry_window())
+
+
+def _given_up(error: BaseException) -> str:
+    return f"{GAVE_UP}: {failure_record(error)}"[:1000]
 
 
 @dataclass
@@ -62,11 +87,16 @@ def deliver_notifications(now: dt.datetime, *, limit: int = 100) -> OutboxReport
             else:
                 provider_id = send_sms(note.recipient, note.body).message_id
         except (IntegrationError, ValidationError, OSError) as error:
-            permanent = isinstance(error, IntegrationRejected | ValidationError)
-            if permanent or note.attempts >= MAX_NOTIFICATION_ATTEMPTS:
+            if isinstance(error, IntegrationRejected | ValidationError):  # never succeeds as it is
                 Notification.objects.filter(pk=pk).update(
                     state=Notification.State.FAILED, error=failure_record(error)
                 )
+                report.failed += 1
+            elif _out_of_time(note, now):
+                Notification.objects.filter(pk=pk).update(
+                    state=Notification.State.FAILED, error=_given_up(error)
+                )
+                logger.error("notification %s given up after %s attempts", pk, note.attempts)
                 report.failed += 1
             else:
                 Notification.objects.filter(pk=pk).update(
@@ -90,10 +120,13 @@ def _payload(sync: PortalSync) -> DossierSyncPayload:
 
 
 def deliver_portal_syncs(now: dt.datetime, *, limit: int = 100) -> OutboxReport:
-    """Push status changes in order per dossier: a later change waits while an earlier one is pending."""
+    """Push status changes in order per dossier: a later change waits while an earlier one is pending
+    (or was given up, until an administrator sends it again)."""
     report = OutboxReport()
     candidates: list[int] = []
-    seen: set[int] = set()
+    seen: set[int] = set(
+        PortalSync.objects.filter(state=PortalSync.State.FAILED).values_list("dossier_id", flat=True)
+    )
     pending = (
         PortalSync.objects.filter(state=PortalSync.State.PENDING)
         .order_by("pk")
@@ -120,10 +153,15 @@ def deliver_portal_syncs(now: dt.datetime, *, limit: int = 100) -> OutboxReport:
             report.failed += 1
             continue
         except (IntegrationError, OSError) as error:
-            PortalSync.objects.filter(pk=pk).update(
-                next_attempt_at=now + retry_delay(sync.attempts), error=failure_record(error)
-            )
-            report.retried += 1
+            if _out_of_time(sync, now):
+                PortalSync.objects.filter(pk=pk).update(state=PortalSync.State.FAILED, error=_given_up(error))
+                logger.error("portal sync %s given up after %s attempts", sync.idempotency_key, sync.attempts)
+                report.failed += 1
+            else:
+                PortalSync.objects.filter(pk=pk).update(
+                    next_attempt_at=now + retry_delay(sync.attempts), error=failure_record(error)
+                )
+                report.retried += 1
             continue
         PortalSync.objects.filter(pk=pk).update(state=PortalSync.State.SENT, sent_at=timezone.now(), error="")
         report.sent += 1
@@ -138,3 +176,21 @@ def deliver_due(now: dt.datetime | None = None) -> tuple[OutboxReport, OutboxRep
     # A payment whose gateway callback never came is confirmed by asking the gateway.
     recover_pending_payments(now)
     return deliver_notifications(now), deliver_portal_syncs(now)
+
+
+def send_again(rows: QuerySet[Notification] | QuerySet[PortalSync], *, by: User) -> int:
+    """An administrator's retry of rows that failed or wait: due now, with a new retry window."""
+    now = timezone.now()
+    with transaction.atomic():
+        chosen = list(rows.exclude(state="sent").values_list("pk", flat=True))
+        count = rows.model.objects.filter(pk__in=chosen).update(
+            state="pending", attempts=0, next_attempt_at=now, retry_until=now + retry_window()
+        )
+        if count:
+            audit.record(
+                actor=by,
+                action="outbox.sent_again",
+                object_type=rows.model._meta.label_lower,
+                after={"ids": chosen},
+            )
+    return count

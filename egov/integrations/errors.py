@@ -44,6 +44,10 @@ FAILURE_MESSAGES = {
     "rejected": _("The service refused this message; it will not be sent again."),
     "protocol": _("The service gave an answer egov cannot use; egov tries again automatically."),
     "invalid": _("The recipient's address or number is not valid."),
+    "gave_up": _(
+        "The service stayed unreachable through every retry, so egov stopped trying; "
+        "an administrator can send it again."
+    ),
 }
 GENERIC_FAILURE = _("Sending failed; egov tries again automatically.")
 
