@@ -20,7 +20,8 @@ ENSURE_PACKAGES ?= scripts/ensure-system-packages.sh
 # softhsm2: a software token standing in for a USB signing token (PKCS#11)
 SYSTEM_PACKAGES_RUN := gettext tesseract-ocr tesseract-ocr-vie ghostscript poppler-utils fonts-noto-core \
 	libpango-1.0-0 libpangoft2-1.0-0 libmagic1 softhsm2
-SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES_RUN) chromium
+# postgresql-client: pg_dump and pg_restore for the backup test on PostgreSQL
+SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES_RUN) chromium postgresql-client
 
 export PYTHONDONTWRITEBYTECODE := 1
 
