@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from egov.feedback.models import Feedback, Rating
 
@@ -26,7 +27,7 @@ class FeedbackForm(forms.Form):
     )
     dossier_code = forms.CharField(label=_("Dossier code"), max_length=48, required=False)
     procedure_code = forms.CharField(label=_("Procedure code"), max_length=16, required=False)
-    title = forms.CharField(label=_("Subject"), max_length=255)
+    title = forms.CharField(label=pgettext_lazy("complaint", "Title"), max_length=255)
     content = forms.CharField(label=_("Content"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
     name = forms.CharField(label=_("Full name"), max_length=255, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
@@ -56,3 +57,17 @@ class AnswerForm(forms.Form):
 
 class ReplyForm(forms.Form):
     reply = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PublicationForm(forms.Form):
+    """The texts the portal will show, as the reviewer corrected the suggested redaction."""
+
+    public_title = forms.CharField(label=pgettext_lazy("complaint", "Title"), max_length=255)
+    public_content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
+    public_answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 8}))
+    checked = forms.BooleanField(
+        label=_(
+            "I have read the three texts: no names, identification numbers, phone numbers, e-mail "
+            "addresses or home addresses remain."
+        )
+    )

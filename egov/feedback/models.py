@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Rating(models.Model):
@@ -137,7 +138,7 @@ class Feedback(models.Model):
     name = models.CharField(_("full name"), max_length=255)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    title = models.CharField(_("subject"), max_length=255)
+    title = models.CharField(pgettext_lazy("complaint", "title"), max_length=255)
     content = models.TextField(_("content"), max_length=5000)
     unit = models.ForeignKey(
         "organization.Unit",
@@ -166,6 +167,15 @@ class Feedback(models.Model):
     answer = models.TextField(_("answer"), blank=True)
     published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(null=True, blank=True)
+    # What the portal shows: the texts a reviewer approved with the personal data taken out
+    # (egov.feedback.redaction). The originals above are only for the sender and the handlers.
+    public_title = models.CharField(_("published title"), max_length=255, blank=True)
+    public_content = models.TextField(_("published content"), blank=True)
+    public_answer = models.TextField(_("published answer"), blank=True)
+    redaction_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    redaction_approved_at = models.DateTimeField(null=True, blank=True)
 
     # Whether each step met its deadline (QĐ 766 indicator 5.2); null until the step happens.
     refused_on_time = models.BooleanField(null=True, blank=True)
@@ -173,7 +183,8 @@ class Feedback(models.Model):
     answered_on_time = models.BooleanField(null=True, blank=True)
     published_on_time = models.BooleanField(null=True, blank=True)
 
-    # Folded subject, content and answer (egov.core.text.fold) for the public search.
+    # Folded published title, content and answer (egov.core.text.fold) for the public search; set
+    # on publication from the redacted texts, so nobody finds a complaint by its sender's name.
     search_text = models.TextField(blank=True, editable=False)
 
     objects = FeedbackQuerySet.as_manager()

@@ -12,6 +12,7 @@ from egov.accounts.models import User
 from egov.core import audit
 from egov.core.text import fold
 from egov.dossiers.models import Dossier, Status
+from egov.feedback import redaction
 from egov.feedback.models import Feedback, FeedbackEvent, Rating
 from egov.feedback.permissions import HANDLER_ROLES
 from egov.organization.calendar import get_calendar
@@ -125,7 +126,6 @@ def submit_feedback(data: FeedbackInput, *, by: User | None, now: dt.datetime | 
             refuse_due_at=calendar.add_working_days(now, Feedback.REFUSE_DAYS),
             info_due_at=calendar.add_working_days(now, Feedback.INFO_DAYS),
             answer_due_at=calendar.add_working_days(now, Feedback.ANSWER_DAYS),
-            search_text=fold(f"{data.title} {data.content}"),
         )
         _event(feedback, by=citizen, kind="received", before="", now=now)
         audit.record(
@@ -218,27 +218,91 @@ def answer_feedback(feedback: Feedback, *, by: User, answer: str, now: dt.dateti
         feedback.answered_by = by
         feedback.answered_on_time = now <= feedback.answer_due_at
         feedback.publish_due_at = get_calendar().add_working_days(now, Feedback.PUBLISH_DAYS)
-        feedback.search_text = fold(f"{feedback.title} {feedback.content} {answer}")
         feedback.save()
         _event(feedback, by=by, kind="answered", before=before, now=now)
         _audit(feedback, by, "feedback.answer", before, {"on_time": feedback.answered_on_time})
     return feedback
 
 
-def publish_answer(feedback: Feedback, *, by: User, now: dt.datetime | None = None) -> Feedback:
-    """Publish the answer on the portal within 2 working days of answering."""
+@dataclass(frozen=True)
+class PublicText:
+    """The redacted texts a reviewer approved for the portal."""
+
+    title: str
+    content: str
+    answer: str
+
+
+def _known(feedback: Feedback) -> dict[str, list[str]]:
+    """Names and addresses egov holds about the sender and the applicant, found wherever they appear."""
+    names, addresses = [feedback.name], []
+    if feedback.citizen is not None:
+        names.append(feedback.citizen.full_name)
+    if feedback.dossier is not None:
+        names.append(feedback.dossier.applicant_name)
+        addresses.append(feedback.dossier.applicant_address)
+    return {"names": [n for n in names if n], "addresses": [a for a in addresses if a]}
+
+
+def suggested_public_text(feedback: Feedback) -> PublicText:
+    """The automatic suggestion the reviewer starts from."""
+    known = _known(feedback)
+    return PublicText(
+        title=redaction.suggest(feedback.title, **known),
+        content=redaction.suggest(feedback.content, **known),
+        answer=redaction.suggest(feedback.answer, **known),
+    )
+
+
+def publish_answer(
+    feedback: Feedback, *, by: User, text: PublicText, checked: bool, now: dt.datetime | None = None
+) -> Feedback:
+    """Publish the redacted question and answer, once a person has checked them.
+
+    Within 2 working days of answering (QĐ 766 indicator 5.2). The portal shows only the approved
+    texts; one in which a name, ID number, phone, e-mail or address is still recognised is refused
+    (ND 13/2023: publishing personal data is not needed for the purpose), and so is a publication
+    the reviewer has not confirmed.
+    """
     now = now or timezone.now()
+    text = PublicText(title=text.title.strip(), content=text.content.strip(), answer=text.answer.strip())
+    if not checked:
+        raise ValidationError(_("Confirm that you have checked the texts for personal data."))
+    if not (text.title and text.content and text.answer):
+        raise ValidationError(_("The published title, content and answer cannot be empty."))
+    known = _known(feedback)
+    parts = (text.title, text.content, text.answer)
+    left = [found for part in parts for found in redaction.personal_data_left(part, **known)]
+    if left:
+        raise ValidationError(
+            _("Personal data is still in the text: %(found)s. Replace it before publishing.")
+            % {"found": "; ".join(f"{f.text} → {f.kind}" for f in left)}
+        )
     with transaction.atomic():
         feedback = _lock(feedback, by, Feedback.Status.ANSWERED)
         before = feedback.status
         feedback.status = Feedback.Status.PUBLISHED
+        feedback.public_title, feedback.public_content, feedback.public_answer = (
+            text.title,
+            text.content,
+            text.answer,
+        )
+        feedback.redaction_approved_by = by
+        feedback.redaction_approved_at = now
+        feedback.search_text = fold(f"{text.title} {text.content} {text.answer}")
         feedback.published = True
         feedback.published_at = now
         assert feedback.publish_due_at is not None
         feedback.published_on_time = now <= feedback.publish_due_at
         feedback.save()
         _event(feedback, by=by, kind="published", before=before, now=now)
-        _audit(feedback, by, "feedback.publish", before, {"on_time": feedback.published_on_time})
+        _audit(
+            feedback,
+            by,
+            "feedback.publish",
+            before,
+            {"on_time": feedback.published_on_time, "redaction_approved_by": by.pk},
+        )
     return feedback
 
 

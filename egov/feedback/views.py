@@ -16,7 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from egov.accounts.models import User
 from egov.dossiers.models import Dossier
 from egov.feedback import permissions, queries, services
-from egov.feedback.forms import AnswerForm, FeedbackForm, QuestionForm, RatingForm, ReasonForm, ReplyForm
+from egov.feedback.forms import (
+    AnswerForm,
+    FeedbackForm,
+    PublicationForm,
+    QuestionForm,
+    RatingForm,
+    ReasonForm,
+    ReplyForm,
+)
 from egov.feedback.models import Feedback, Rating
 from egov.procedures.models import Procedure
 
@@ -243,7 +251,8 @@ def _clock(feedback: Feedback, now: dt.datetime) -> str:
     return "ok"
 
 
-ACTIONS = {"refuse": ReasonForm, "request_information": QuestionForm, "answer": AnswerForm, "publish": None}
+# Publication has its own page (staff_review): it needs the reviewed, redacted texts.
+ACTIONS = {"refuse": ReasonForm, "request_information": QuestionForm, "answer": AnswerForm}
 
 
 @login_required
@@ -269,21 +278,18 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     feedback = permissions.get_feedback_for_staff(user, pk)
     if action not in ACTIONS:
         raise Http404
-    form_class = ACTIONS[action]
-    form = form_class(request.POST) if form_class is not None else None
-    if form is not None and not form.is_valid():
+    form = ACTIONS[action](request.POST)
+    if not form.is_valid():
         messages.error(request, _("Fill in the form before sending."))
         return HttpResponseRedirect(feedback_url(feedback))
-    data = form.cleaned_data if form is not None else {}
+    data = form.cleaned_data
     try:
         if action == "refuse":
             services.refuse_feedback(feedback, by=user, reason=data["reason"])
         elif action == "request_information":
             services.request_information(feedback, by=user, question=data["question"])
-        elif action == "answer":
-            services.answer_feedback(feedback, by=user, answer=data["answer"])
         else:
-            services.publish_answer(feedback, by=user)
+            services.answer_feedback(feedback, by=user, answer=data["answer"])
     except PermissionDenied:
         raise
     except ValidationError as error:
@@ -291,6 +297,43 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return HttpResponseRedirect(feedback_url(feedback))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publication: the suggested redaction beside the originals, corrected and confirmed by a person."""
+    user = _user(request)
+    feedback = permissions.get_feedback_for_staff(user, pk)
+    if feedback.status != Feedback.Status.ANSWERED:
+        messages.error(request, _("Only an answered complaint or recommendation can be published."))
+        return HttpResponseRedirect(feedback_url(feedback))
+    suggestion = services.suggested_public_text(feedback)
+    form = PublicationForm(
+        request.POST or None,
+        initial={
+            "public_title": suggestion.title,
+            "public_content": suggestion.content,
+            "public_answer": suggestion.answer,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            text = services.PublicText(
+                title=data["public_title"], content=data["public_content"], answer=data["public_answer"]
+            )
+            try:
+                services.publish_answer(feedback, by=user, text=text, checked=data["checked"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The reviewed texts are published."))
+                return HttpResponseRedirect(feedback_url(feedback))
+    context = {"feedback": feedback, "form": form, "suggestion": suggestion}
+    return render(request, "feedback/staff_review.html", context, status=status)
 
 
 def feedback_url(feedback: Feedback) -> str:

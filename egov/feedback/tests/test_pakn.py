@@ -104,7 +104,15 @@ def test_handling_to_publication_records_on_time_flags(client, citizen, dossier,
 
     with time_machine.travel(_at(2026, 12, 14, 9, 0), tick=False):
         client.force_login(commune_specialist)
-        client.post(action("publish"))
+        client.post(
+            reverse("feedback_staff:review", args=[feedback.pk]),
+            {
+                "public_title": "Trễ hẹn",
+                "public_content": "Hồ sơ trễ",
+                "public_answer": "Đã xin lỗi và trả kết quả.",
+                "checked": "on",
+            },
+        )
     feedback.refresh_from_db()
     assert feedback.published
     assert feedback.published_on_time is True
@@ -155,7 +163,10 @@ def test_refusal_and_officers_of_other_units(client, citizen, dossier, commune_s
     assert feedback.status == Feedback.Status.REFUSED
     assert feedback.refused_on_time is True
     # A refused feedback cannot be answered or published.
-    client.post(reverse("feedback_staff:action", args=[feedback.pk, "publish"]))
+    client.post(
+        reverse("feedback_staff:review", args=[feedback.pk]),
+        {"public_title": "Đề nghị", "public_content": "…", "public_answer": "…", "checked": "on"},
+    )
     feedback.refresh_from_db()
     assert feedback.status == Feedback.Status.REFUSED
     assert not feedback.published
