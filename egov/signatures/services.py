@@ -377,7 +377,9 @@ def _sign_one(
         appearance=appearance or _appearance(certificate, signed_by, unit),
         reason=_reason(certificate),
     )
-    signed = _store_signed(version, content, certificate=certificate, level=level, signed_by=signed_by)
+    # What the file really has (sign_pdf refuses anything weaker than asked), for the audit trail.
+    applied = signing.applied_level(content)
+    signed = _store_signed(version, content, certificate=certificate, level=applied, signed_by=signed_by)
     if validate:
         validate_version(signed, validated_by=signed_by)
     return signed
@@ -426,6 +428,12 @@ def validate_version(version: DocumentVersion, *, validated_by: User | None) -> 
             after={"version": version.pk, "status": result.status, "signatures": len(report)},
         )
     return validation
+
+
+def applied_level(version: DocumentVersion) -> str:
+    """The PAdES level of the newest signature in a signed version, read from its file."""
+    with version.file.open("rb") as handle:
+        return signing.applied_level(handle.read())
 
 
 def latest_validation(version: DocumentVersion) -> SignatureValidation | None:
@@ -512,7 +520,12 @@ def complete_remote(
     )
     with transaction.atomic():
         signed = _store_signed(
-            version, content, certificate=certificate, level=level, signed_by=completed_by, remote=True
+            version,
+            content,
+            certificate=certificate,
+            level=signing.applied_level(content),
+            signed_by=completed_by,
+            remote=True,
         )
         request.state = SigningRequest.State.COMPLETED
         request.result = signed

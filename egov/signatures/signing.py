@@ -256,8 +256,7 @@ def sign_pdf(
         except Exception as exc:
             raise _explained(exc, level) from exc
     signed = bytes(out.getvalue())
-    if level == "B-LT":
-        require_revocation_data(signed)
+    ensure_level(signed, asked=level, field_name=field_name)
     return signed
 
 
@@ -292,25 +291,54 @@ def _explained(error: BaseException, level: str) -> SigningError:
     )
 
 
-def require_revocation_data(signed: bytes) -> None:
-    """B-LT means the revocation status is inside the file (ETSI EN 319 142-1 §5.4); refuse otherwise.
+def applied_level(signed: bytes, field_name: str | None = None) -> Level:
+    """The PAdES baseline level the signature in `field_name` (default: the newest) really has.
 
-    With an unreachable OCSP responder and CRL, pyHanko embeds nothing and the signature would
-    silently be only B-T ("revocation unknown" years later).
+    B-T: an RFC 3161 time stamp on the signature; B-LT: also the signer certificate's revocation
+    status (an OCSP answer or its issuer's CRL) in the document security store (ETSI EN 319 142-1
+    §6.3, levels B-B, B-T and B-LT).
     """
     reader = PdfFileReader(io.BytesIO(signed), strict=False)
-    dss = reader.root.get("/DSS")
-    dss = dss.get_object() if dss is not None else None
-    has_data = dss is not None and any(
-        len(dss[key].get_object()) > 0 for key in ("/OCSPs", "/CRLs") if key in dss
+    signatures = reader.embedded_signatures
+    if field_name is None:  # the newest: the one covering the most of the file
+        signature = max(signatures, key=lambda s: s.byte_range[-2] + s.byte_range[-1])
+    else:
+        signature = next(s for s in signatures if s.field_name == field_name)
+    unsigned = signature.signer_info["unsigned_attrs"]
+    stamped = unsigned.native is not None and any(
+        attribute["type"].native == "signature_time_stamp_token" for attribute in unsigned
     )
-    if not has_data:
+    if not stamped:
+        return "B-B"
+    if validation.revocation_embedded(reader, signature.signer_cert):
+        return "B-LT"
+    return "B-T"
+
+
+def ensure_level(signed: bytes, *, asked: Level, field_name: str | None = None) -> Level:
+    """Refuse a signature weaker than asked, with the reason; return the level it has.
+
+    pyHanko embeds nothing when the OCSP responder and the CRL cannot be reached, and such a
+    signature would silently be only B-T ("revocation unknown" years later).
+    """
+    applied = applied_level(signed, field_name)
+    if LEVELS.index(applied) >= LEVELS.index(asked):
+        return applied
+    logger.warning("signature asked at %s came out at %s: refused", asked, applied)
+    if applied == "B-B":
         raise SigningError(
             _(
-                "The certificate's revocation status (OCSP or CRL) could not be fetched, so the signature "
-                "cannot be made at level B-LT. Nothing was signed. Try again later, or choose level B-T."
+                "The time-stamping service (%(url)s) cannot be reached, so the signature cannot carry a "
+                "trusted time (PAdES %(level)s). Nothing was signed. Try again later, or choose level B-B."
             )
+            % {"url": validation.tsa_url(), "level": asked}
         )
+    raise SigningError(
+        _(
+            "The certificate's revocation status (OCSP or CRL) could not be fetched, so the signature "
+            "cannot be made at level B-LT. Nothing was signed. Try again later, or choose level B-T."
+        )
+    )
 
 
 # --- Remote (interrupted) signing ---------------------------------------------------------------
@@ -450,7 +478,7 @@ def complete_remote_signing(
     signed = output.getvalue()
     if level == "B-LT":
         signed = add_dss(signed, validation_context=validation_context)
-        require_revocation_data(bytes(signed))
+    ensure_level(bytes(signed), asked=level)
     return bytes(signed)
 
 

@@ -307,6 +307,27 @@ def _dss_context_args(reader: PdfFileReader) -> tuple[list[Any], list[Any], list
     return list(dss.load_certs()), list(context.crls), list(context.ocsps)
 
 
+def _ocsp_covers(response: asn1_ocsp.OCSPResponse, cert: asn1_x509.Certificate) -> bool:
+    try:
+        basic = response["response_bytes"]["response"].parsed
+        return any(
+            single["cert_id"]["serial_number"].native == cert.serial_number
+            for single in basic["tbs_response_data"]["responses"]
+        )
+    except (KeyError, ValueError, TypeError):
+        return False
+
+
+def _crl_covers(crl: asn1_crl.CertificateList, cert: asn1_x509.Certificate) -> bool:
+    return bool(crl.issuer == cert.issuer)
+
+
+def revocation_embedded(reader: PdfFileReader, cert: asn1_x509.Certificate) -> bool:
+    """Whether the file's DSS holds an OCSP answer about `cert` or a CRL of its issuer (B-LT)."""
+    _certs, crls, ocsps = _dss_context_args(reader)
+    return any(_ocsp_covers(r, cert) for r in ocsps) or any(_crl_covers(c, cert) for c in crls)
+
+
 def _revocation(
     cert: asn1_x509.Certificate,
     *,
@@ -316,17 +337,10 @@ def _revocation(
     embedded_ocsps: list[asn1_ocsp.OCSPResponse],
 ) -> dict[str, Any]:
     def ocsp_matches(response: asn1_ocsp.OCSPResponse) -> bool:
-        try:
-            basic = response["response_bytes"]["response"].parsed
-            return any(
-                single["cert_id"]["serial_number"].native == cert.serial_number
-                for single in basic["tbs_response_data"]["responses"]
-            )
-        except (KeyError, ValueError, TypeError):
-            return False
+        return _ocsp_covers(response, cert)
 
     def crl_matches(crl: asn1_crl.CertificateList) -> bool:
-        return bool(crl.issuer == cert.issuer)
+        return _crl_covers(crl, cert)
 
     embedded = any(map(ocsp_matches, embedded_ocsps)) or any(map(crl_matches, embedded_crls))
     fresh_ocsp = any(ocsp_matches(r) for r in context.ocsps if r not in embedded_ocsps)

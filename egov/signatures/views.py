@@ -142,7 +142,7 @@ def sign(request: AuthenticatedRequest, document_id: int, kind: str) -> HttpResp
         return render(request, "signatures/document.html", context, status=400)
     certificate: SigningCertificate = form.cleaned_data["certificate"]
     try:
-        services.sign_version(
+        signed = services.sign_version(
             doc.current_version,
             certificate=certificate,
             pin=form.cleaned_data["pin"],
@@ -154,7 +154,12 @@ def sign(request: AuthenticatedRequest, document_id: int, kind: str) -> HttpResp
         form.add_error("pin" if isinstance(error, WrongPinError) else None, message)
         context = _document_context(request, doc, **{f"{kind}_form": form})
         return render(request, "signatures/document.html", context, status=400)
-    messages.success(request, _("The seal was applied.") if kind == "seal" else _("The document was signed."))
+    # The level the file really has (never lower than asked: signing refuses that with the reason).
+    level = {"level": services.applied_level(signed)}
+    if kind == "seal":
+        messages.success(request, _("The seal was applied at level PAdES %(level)s.") % level)
+    else:
+        messages.success(request, _("The document was signed at level PAdES %(level)s.") % level)
     return redirect("signatures:document", doc.pk)
 
 

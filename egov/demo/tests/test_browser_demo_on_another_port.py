@@ -237,8 +237,9 @@ def test_the_demo_on_another_port_works_end_to_end(demo, person, tmp_path):
     seal.get_by_label("Mã PIN").fill(PIN)
     seal.get_by_role("button", name="Đóng dấu", exact=True).click()
     clerk.wait_for_selector(".message.success")
-    assert "Đã đóng dấu" in clerk.locator(".message.success").inner_text()
+    assert "Đã đóng dấu, chữ ký ở cấp độ PAdES B-LT" in clerk.locator(".message.success").inner_text()
     panel = clerk.locator(".validation-panel").first
+    assert panel.locator(".sig-level").first.inner_text() == "PAdES B-LT"  # the level applied
     panel.locator("details.signature-detail summary").first.click()
     report = panel.inner_text()
     assert "Tất cả chữ ký đều hợp lệ" in report, report

@@ -28,7 +28,7 @@ def test_leader_signs_then_checks_again(document, leader, leader_cert):
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "The document was signed." in body
+    assert "The document was signed at level PAdES B-T." in body
     assert "All signatures are valid" in body
     assert "PAdES B-T" in body
     document.refresh_from_db()
