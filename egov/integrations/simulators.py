@@ -12,7 +12,6 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -62,10 +61,11 @@ def _json_body(request: HttpRequest) -> dict[str, Any] | None:
 def _require_administrator(request: HttpRequest) -> None:
     """The inspection pages list citizens' phone numbers and dossiers: administrators only.
 
-    integrations sits below accounts, so it reads Django's staff flag (set for administrators)
-    rather than the roles; anyone else gets 404, as if the page did not exist.
+    integrations sits below accounts, so it reads Django's staff flag (set for administrators,
+    who log in with a second factor) rather than the roles; anyone else, logged in or not, gets
+    404, as if the page did not exist (not a login page that would confirm it does).
     """
-    if not request.user.is_staff:
+    if not (request.user.is_authenticated and request.user.is_staff):
         raise Http404
 
 
@@ -128,7 +128,6 @@ def sms_status(request: HttpRequest, message_id: str) -> JsonResponse:
     return _answer({"maTinNhan": str(message.message_id), "trangThai": message.status})
 
 
-@login_required
 @require_GET
 def sms_inbox(request: HttpRequest) -> HttpResponse:
     """The demo inbox: the latest messages that would have reached citizens' phones."""
@@ -240,7 +239,6 @@ def _duplicate(earlier: SimulatedSync) -> JsonResponse:
     )
 
 
-@login_required
 @require_GET
 def portal_pushes(request: HttpRequest) -> HttpResponse:
     """What the portal received: the latest pushes, newest first, and whether it is "down"."""
