@@ -18,7 +18,9 @@ from egov.dossiers.queries import QueueFilters
 from egov.dossiers.services import EXEMPTIONS, DeskOutcome
 from egov.integrations.population import validate_id_number
 from egov.organization.models import Role, Unit
-from egov.procedures.models import Component, ProcedureVersion, Sector
+from egov.procedures import fees as fee_rules
+from egov.procedures.fees import FeeChoice
+from egov.procedures.models import Component, Fee, ProcedureVersion, Sector
 
 EXEMPTION_LABELS = {
     "online": _("Submitted electronically"),
@@ -123,7 +125,92 @@ class ComponentFieldsMixin(forms.Form):
                 upload.seek(0)
 
 
-class IntakeForm(ComponentFieldsMixin):
+def vnd(amount: int) -> str:
+    """An amount the Vietnamese way: 200.000 đ."""
+    return f"{amount:,} đ".replace(",", ".")
+
+
+class FeeFieldsMixin(forms.Form):
+    """The fee lines someone decides: which rate applies (a radio group) and how many extra units.
+
+    Lines that need no decision (the only rate, what is always added) are shown, not asked. With
+    `form_decides`, lines that name an e-form field are left to the e-form (the citizen's form).
+    """
+
+    def add_fee_fields(self, fees: Iterable[Fee], *, form_decides: bool = False) -> None:
+        self.fee_lines = list(fees)
+        alternatives = fee_rules.alternatives(self.fee_lines)
+        self.fee_rate_by_form = form_decides and any(fee.form_field for fee in alternatives)
+        if len(alternatives) > 1 and not self.fee_rate_by_form:
+            self.fields[fee_rules.ALTERNATIVE_FIELD] = forms.TypedChoiceField(
+                label=_("Which fee rate applies"),
+                choices=[(fee.pk, f"{fee.description}: {vnd(fee.amount)}") for fee in alternatives],
+                coerce=int,
+                widget=forms.RadioSelect,
+                initial=alternatives[0].pk,
+            )
+        for fee in fee_rules.per_unit(self.fee_lines):
+            if form_decides and fee.form_field:
+                continue
+            self.fields[fee_rules.quantity_field(fee)] = forms.IntegerField(
+                label=fee.description,
+                required=False,  # empty: the least quantity
+                min_value=fee.min_quantity,
+                max_value=fee_rules.MAX_QUANTITY,
+                initial=fee.min_quantity,
+                help_text=_("%(amount)s each") % {"amount": vnd(fee.amount)},
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+
+    def fee_inputs(self) -> list[forms.BoundField]:
+        names = [fee_rules.ALTERNATIVE_FIELD, *(fee_rules.quantity_field(f) for f in self.fee_lines)]
+        return [self[name] for name in names if name in self.fields]
+
+    def fee_notes(self) -> list[Fee]:
+        """The lines charged without a decision: the only rate, and what is always added."""
+        alternatives = fee_rules.alternatives(self.fee_lines)
+        return [f for f in self.fee_lines if f.is_fixed or (f.is_alternative and len(alternatives) == 1)]
+
+    def fee_by_form(self) -> list[Fee]:
+        """The lines the e-form decides (shown so the citizen knows what their answers cost)."""
+        return [
+            f
+            for f in self.fee_lines
+            if f.form_field
+            and (f.is_per_unit or (self.fee_rate_by_form and f.is_alternative))
+            and fee_rules.quantity_field(f) not in self.fields
+        ]
+
+    def fee_choice(self) -> FeeChoice:
+        data = getattr(self, "cleaned_data", {})
+        quantities = {
+            fee.pk: data[fee_rules.quantity_field(fee)]
+            for fee in fee_rules.per_unit(self.fee_lines)
+            if data.get(fee_rules.quantity_field(fee)) is not None
+        }
+        return FeeChoice(alternative=data.get(fee_rules.ALTERNATIVE_FIELD), quantities=quantities)
+
+
+class FeeChoiceForm(FeeFieldsMixin):
+    """The fee choice alone, beside the citizen's e-form (prefixed, so no e-form name collides)."""
+
+    def __init__(self, *args: Any, fees: Iterable[Fee], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "phi")
+        super().__init__(*args, **kwargs)
+        self.add_fee_fields(fees, form_decides=True)
+
+    @classmethod
+    def initial_for(cls, choice: FeeChoice, fees: Iterable[Fee]) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        if choice.alternative is not None:
+            initial[fee_rules.ALTERNATIVE_FIELD] = choice.alternative
+        for fee in fee_rules.per_unit(fees):
+            if fee.pk in choice.quantities:
+                initial[fee_rules.quantity_field(fee)] = choice.quantities[fee.pk]
+        return initial
+
+
+class IntakeForm(FeeFieldsMixin, ComponentFieldsMixin):
     """Everything the desk officer enters to receive one dossier, and the decision."""
 
     receiving_unit = forms.ModelChoiceField(
@@ -190,6 +277,7 @@ class IntakeForm(ComponentFieldsMixin):
         else:
             del self.fields["competent_unit"]
         self.add_component_fields(components)
+        self.add_fee_fields(version.fees.all())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -256,6 +256,33 @@ class DossierComponent(models.Model):
         return self.name
 
 
+class DossierFee(models.Model):
+    """A fee line charged on a dossier: the rate that applies, what is always added, each extra unit.
+
+    Written once when the dossier is created, from the catalogue's lines and the choice of the desk
+    or the citizen (or what the e-form decides), by egov.procedures.fees.charge; `Dossier.fee_amount`
+    is their sum. The description and unit amount are copied, so the receipt reads as charged.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="fee_lines")
+    fee = models.ForeignKey("procedures.Fee", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    description = models.CharField(max_length=500)
+    unit_amount = models.PositiveBigIntegerField()
+    quantity = models.PositiveIntegerField(default=1)
+    amount = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["dossier", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "position"], name="dossier_fee_position"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="dossier_fee_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} × {self.quantity}"
+
+
 class Consultation(models.Model):
     """Asking another unit's opinion during processing (ND 61/2018 Điều 19 khoản 5–6).
 
@@ -459,6 +486,8 @@ class Draft(models.Model):
     data = models.JSONField(default=dict, blank=True)
     # Fields filled from the population database or the verified account: shown read-only.
     prefilled = models.JSONField(default=list, blank=True)
+    # The fee lines the citizen picked ({"alternative": <Fee pk>, "quantities": {<Fee pk>: n}}).
+    fees = models.JSONField(default=dict, blank=True)
     # The population database could not be reached when the draft was opened: the citizen is told
     # to type the data (and the desk will check it), instead of finding the form silently empty.
     population_unreachable = models.BooleanField(default=False)

@@ -32,6 +32,7 @@ from egov.integrations.errors import IntegrationError
 from egov.integrations.population import CitizenRecord, lookup_citizen
 from egov.organization.calendar import get_calendar
 from egov.organization.models import Unit
+from egov.procedures.fees import Charge, FeeChoice
 from egov.procedures.models import Component, ProcedureVersion
 
 ONLINE_LEVELS = (ProcedureVersion.OnlineLevel.PARTIAL, ProcedureVersion.OnlineLevel.FULL)
@@ -202,18 +203,21 @@ def save_draft(
     by: User,
     values: Mapping[str, str],
     receiving_unit: Unit | None = None,
+    fees: FeeChoice | None = None,
     now: dt.datetime | None = None,
 ) -> Draft:
     """Keep what the citizen typed, valid or not; prefilled fields keep the State's values."""
     _own_open(draft, by)
     locked = set(draft.prefilled)
     draft.data = {**draft.data, **{k: v for k, v in values.items() if k not in locked}}
+    if fees is not None:
+        draft.fees = fees.as_json()
     if receiving_unit is not None:
         if not receiving_units(draft.procedure_version).filter(pk=receiving_unit.pk).exists():
             raise ValidationError({"receiving_unit": _("This unit does not receive this procedure.")})
         draft.receiving_unit = receiving_unit
     draft.updated_at = now or timezone.now()
-    draft.save(update_fields=["data", "receiving_unit", "updated_at"])
+    draft.save(update_fields=["data", "receiving_unit", "fees", "updated_at"])
     return draft
 
 
@@ -366,9 +370,18 @@ def check_draft(draft: Draft) -> tuple[dict[str, Any], list[DraftAttachment]]:
     missing = [c.name for c in version.components.all() if needs_upload(c) and c.pk not in uploaded]
     if missing:
         errors["components"] = [_("Upload: %(name)s") % {"name": name} for name in missing]
+    try:
+        draft_charge(draft, form.cleaned_data if form.is_valid() else draft.data)
+    except ValidationError as invalid:
+        errors.update(invalid.message_dict)
     if errors:
         raise ValidationError(errors)
     return form.cleaned_data, attachments
+
+
+def draft_charge(draft: Draft, values: Mapping[str, Any]) -> Charge:
+    """What the draft's dossier will be charged: the citizen's choice and what the e-form decides."""
+    return services.charge_for(draft.procedure_version, FeeChoice.from_json(draft.fees), form_values=values)
 
 
 def submit_online(draft: Draft, *, by: User, now: dt.datetime | None = None) -> Dossier:
@@ -410,6 +423,7 @@ def submit_online(draft: Draft, *, by: User, now: dt.datetime | None = None) -> 
             channel=Channel.ONLINE,
             now=now,
             citizen=by,
+            charge=draft_charge(draft, cleaned),
         )
         _save_components(
             dossier,

@@ -16,9 +16,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from egov.accounts.http import AuthenticatedRequest
+from egov.core import money
 from egov.core.ratelimit import client_ip
 from egov.core.site import site_url
-from egov.dossiers import payments
+from egov.dossiers import payments, services
 from egov.dossiers.models import Payment
 from egov.dossiers.permissions import get_dossier_for_user
 
@@ -30,13 +31,20 @@ def _site_url(name: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def pay(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    """GET: the amount and the catalogue's fees; POST: open the order and go to the gateway."""
+    """GET: the fee lines charged and, when it can be paid now, the ways to pay; POST: open the
+    order and go to the gateway."""
     if request.method == "GET":
         dossier = get_dossier_for_user(request.user, code)
+        refusal = services.payment_refusal(dossier)
         return render(
             request,
             "dossiers/payment_start.html",
-            {"dossier": dossier, "fees": dossier.procedure_version.fees.all()},
+            {
+                "dossier": dossier,
+                "lines": dossier.fee_lines.all(),
+                "refusal": refusal.messages[0] if refusal is not None else "",
+                "back": _back(request, dossier.code),
+            },
         )
     try:
         with transaction.atomic():
@@ -52,10 +60,17 @@ def pay(request: AuthenticatedRequest, code: str) -> HttpResponse:
         return render(
             request,
             "dossiers/payment_error.html",
-            {"code": code, "errors": error.messages, "codes": _codes(error)},
+            {"code": code, "errors": error.messages, "codes": _codes(error), "back": _back(request, code)},
             status=400,
         )
     return HttpResponseRedirect(url)
+
+
+def _back(request: HttpRequest, code: str) -> str:
+    """The dossier's page for whoever is paying or reading: the citizen's, or the workspace's."""
+    if getattr(request.user, "is_citizen", False):
+        return reverse("portal:citizen_dossier", args=[code])
+    return reverse("dossiers:detail", args=[code])
 
 
 def _codes(error: ValidationError) -> list[str]:
@@ -115,5 +130,11 @@ def payment_receipt(request: AuthenticatedRequest, order_id: str) -> HttpRespons
     return render(
         request,
         "dossiers/payment_receipt.html",
-        {"payment": payment, "dossier": dossier, "fees": dossier.procedure_version.fees.all()},
+        {
+            "payment": payment,
+            "dossier": dossier,
+            "lines": dossier.fee_lines.all(),
+            "in_words": money.vnd_in_words(payment.amount),
+            "back": _back(request, dossier.code),
+        },
     )

@@ -14,15 +14,14 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
 from egov.core import audit
 from egov.dossiers import services
-from egov.dossiers.models import Dossier, Payment, Status
+from egov.dossiers.models import Dossier, Payment
 from egov.integrations import payment_gateway as gateway
 from egov.integrations.errors import IntegrationError, IntegrationProtocolError
 from egov.organization.models import Unit
@@ -35,7 +34,6 @@ REUSE_MARGIN = dt.timedelta(minutes=2)
 # A callback normally arrives within seconds; after 2 minutes the gateway is asked instead.
 RECOVERY_DELAY = dt.timedelta(minutes=2)
 RECOVERY_BATCH = 100
-PAYABLE_STATUSES = (Status.REGISTERED, Status.RECEIVED, Status.PROCESSING, Status.PAYMENT_REQUESTED)
 RECEIPT_DIGITS = 6
 
 
@@ -79,16 +77,9 @@ def start_online_payment(
     """
     if not by.is_citizen or dossier.citizen_id != by.pk:
         raise PermissionDenied
-    if dossier.fee_amount <= 0:
-        raise ValidationError(_("This dossier has no fee to pay."), code="no_fee")
-    if dossier.fee_paid_at is not None:
-        raise ValidationError(_("The fee of this dossier is already paid."), code="already_paid")
-    if dossier.status not in PAYABLE_STATUSES:
-        raise ValidationError(
-            _("The fee cannot be paid online while the dossier is “%(status)s”.")
-            % {"status": Status(dossier.status).label},
-            code="wrong_status",
-        )
+    refusal = services.payment_refusal(dossier)
+    if refusal is not None:
+        raise refusal
     now = now or timezone.now()
     payment = (
         dossier.payments.filter(
@@ -233,10 +224,11 @@ def _apply(result: gateway.GatewayResult) -> Confirmation:
 def _mark_paid(payment: Payment, dossier: Dossier, result: gateway.GatewayResult) -> None:
     paid_at = result.pay_date or timezone.now()
     before = payment.status
-    if dossier.fee_paid_at is None and not dossier.is_closed:
+    if services.payment_refusal(dossier) is None and payment.amount == dossier.fee_amount:
         services.record_fee_payment(dossier, by=None, method="online", now=paid_at)
     else:
-        # The money was taken all the same: receipt it and flag it for refund by the unit.
+        # Already paid, closed, or an order for another amount: the money was taken all the same,
+        # so receipt it and flag it for refund by the unit.
         payment.refund_due = True
     payment.status = Payment.State.PAID
     payment.paid_at = paid_at

@@ -24,10 +24,12 @@ from egov.accounts.http import AuthenticatedRequest
 from egov.core.pdf import qr_svg
 from egov.documents import services as document_services
 from egov.documents.models import Document
-from egov.dossiers import eforms, online, printing
+from egov.dossiers import eforms, online, printing, services
+from egov.dossiers.forms import FeeChoiceForm
 from egov.dossiers.models import Dossier, DossierComponent, Draft, Status
 from egov.dossiers.permissions import dossiers_visible_to, get_dossier_for_user
 from egov.organization.models import Unit
+from egov.procedures.fees import Charge, FeeChoice
 from egov.procedures.models import Procedure, ProcedureVersion
 from egov.procedures.permissions import get_public_procedure
 from egov.signatures import services as signature_services
@@ -113,9 +115,11 @@ def online_draft(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     version = draft.procedure_version
     specs = eforms.schema_fields(version)
     form_class = eforms.build_form(specs, locked=draft.prefilled)
+    fee_lines = list(version.fees.all())
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        errors = _save(request, draft, specs)
+        fee_form = FeeChoiceForm(request.POST, fees=fee_lines)
+        errors = _save(request, draft, specs, fee_form)
         if request.POST.get("do") == "submit" and not errors:
             try:
                 dossier = online.submit_online(draft, by=request.user)
@@ -129,18 +133,25 @@ def online_draft(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         form = form_class(data=draft.data, initial=draft.data)
         form.is_valid()
         for name, field_errors in errors.items():
-            if name in form.fields and name not in form.errors:
+            target = fee_form if name in fee_form.fields else form
+            if name in target.fields and name not in target.errors:
                 for message in field_errors:
-                    form.add_error(name, message)
+                    target.add_error(name, message)
         messages.error(request, _("Nothing was submitted yet; correct what is marked below."))
     else:
         form = form_class(initial=draft.data)
-    return render(request, "portal/online_form.html", _form_context(draft, form, errors))
+        choice = FeeChoice.from_json(draft.fees)
+        fee_form = FeeChoiceForm(initial=FeeChoiceForm.initial_for(choice, fee_lines), fees=fee_lines)
+    return render(request, "portal/online_form.html", _form_context(draft, form, errors, fee_form))
 
 
-def _save(request: AuthenticatedRequest, draft: Draft, specs: list[eforms.Field]) -> dict[str, list[str]]:
-    """Save the typed values and the chosen unit, store each upload; return problems by field."""
+def _save(
+    request: AuthenticatedRequest, draft: Draft, specs: list[eforms.Field], fee_form: FeeChoiceForm
+) -> dict[str, list[str]]:
+    """Save the typed values, the unit and the fee choice, store each upload; return problems by field."""
     errors: dict[str, list[str]] = {}
+    fees = fee_form.fee_choice() if fee_form.is_valid() else None
+    errors.update({name: [str(m) for m in messages] for name, messages in fee_form.errors.items()})
     unit = None
     unit_id = request.POST.get("receiving_unit", "")
     if unit_id.isdigit():
@@ -149,7 +160,11 @@ def _save(request: AuthenticatedRequest, draft: Draft, specs: list[eforms.Field]
             errors["receiving_unit"] = [_("This unit does not receive this procedure.")]
     with transaction.atomic():
         online.save_draft(
-            draft, by=request.user, values=eforms.raw_values(specs, request.POST), receiving_unit=unit
+            draft,
+            by=request.user,
+            values=eforms.raw_values(specs, request.POST),
+            receiving_unit=unit,
+            fees=fees,
         )
     attached = {a.catalogue_component_id: a.document_id for a in draft.attachments.all()}
     for component in draft.procedure_version.components.all():
@@ -174,8 +189,14 @@ def _messages(error: ValidationError) -> dict[str, list[str]]:
     return {"__all__": error.messages}
 
 
-def _form_context(draft: Draft, form: eforms.EForm, errors: dict[str, list[str]]) -> dict[str, Any]:
+def _form_context(
+    draft: Draft, form: eforms.EForm, errors: dict[str, list[str]], fee_form: FeeChoiceForm
+) -> dict[str, Any]:
     version = draft.procedure_version
+    try:
+        charge: Charge | None = online.draft_charge(draft, draft.data)
+    except ValidationError:
+        charge = None
     attached = {a.catalogue_component_id: a for a in draft.attachments.select_related("document")}
     papers = [
         {
@@ -201,6 +222,8 @@ def _form_context(draft: Draft, form: eforms.EForm, errors: dict[str, list[str]]
         "general_errors": errors.get("__all__", []),
         "prefilled": bool(draft.prefilled),
         "store": store,
+        "fee_form": fee_form,
+        "charge": charge,
     }
 
 
@@ -251,7 +274,7 @@ def _expected(dossier: Dossier) -> list[tuple[str, str]]:
     todo: list[tuple[str, str]] = []
     if dossier.status == Status.SUPPLEMENT_REQUESTED:
         todo.append((_("Supply the missing papers"), reverse("portal:citizen_dossier", args=[dossier.code])))
-    if dossier.fee_amount > 0 and dossier.fee_paid_at is None and dossier.closed_at is None:
+    if services.payment_refusal(dossier) is None:
         todo.append((_("Pay the fees"), reverse("dossiers:pay", args=[dossier.code])))
     if dossier.status == Status.RESOLVED:
         todo.append((_("Collect the result"), reverse("portal:citizen_dossier", args=[dossier.code])))

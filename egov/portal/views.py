@@ -57,7 +57,12 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     if procedure.current_version_id is None:
         raise Http404
     version = version_with_details(procedure.current_version_id)
-    return render(request, "portal/procedure_detail.html", {"procedure": procedure, "version": version})
+    rates = sum(1 for fee in version.fees.all() if fee.is_alternative)
+    return render(
+        request,
+        "portal/procedure_detail.html",
+        {"procedure": procedure, "version": version, "fee_rates": rates},
+    )
 
 
 # Implementing levels a citizen can filter by (the slugs of the demo's unit levels).

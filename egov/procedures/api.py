@@ -39,8 +39,13 @@ class ComponentOut(Schema):
 
 
 class FeeOut(Schema):
+    position: int
     description: str
     amount: int
+    # "alternative": exactly one of these applies; "per_unit": times a quantity of at least
+    # min_quantity; "fixed": always added (egov.procedures.fees).
+    kind: str
+    min_quantity: int
 
 
 class StepOut(Schema):

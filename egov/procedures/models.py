@@ -210,20 +210,59 @@ class Component(models.Model):
 
 
 class Fee(models.Model):
-    """A fee or charge (phí, lệ phí) in whole VND."""
+    """A fee or charge (phí, lệ phí) in whole VND, and how it combines with the version's other lines.
+
+    A catalogue lists fee lines that are not a sum: a standard rate and a reduced rate are
+    alternatives (exactly one applies), a charge per extra copy is multiplied by a quantity, and a
+    second charge (a publication fee beside the registration fee) is added to whatever applies.
+    egov.procedures.fees computes what a dossier owes from the lines chosen.
+    """
+
+    class Kind(models.TextChoices):
+        ALTERNATIVE = "alternative", _("One of the rates (exactly one applies)")
+        PER_UNIT = "per_unit", _("Per unit (times a quantity)")
+        FIXED = "fixed", _("Always added")
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
     position = models.PositiveSmallIntegerField()
     description = models.CharField(_("description"), max_length=500)
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.ALTERNATIVE)
+    # Per unit only: the units always charged (1 for "per copy", 0 for "from the third copy on").
+    min_quantity = models.PositiveSmallIntegerField(_("at least (units)"), default=0)
+    # The e-form decides: an alternative applies when `form_field` equals `form_value`; a per-unit
+    # line's quantity is the number in `form_field`. Empty: the desk or the citizen picks.
+    form_field = models.CharField(_("e-form field"), max_length=40, blank=True)
+    form_value = models.CharField(_("e-form value"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("fee")
         verbose_name_plural = _("fees")
         ordering = ["version", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="per_unit") | Q(min_quantity=0), name="fee_min_quantity_per_unit"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="alternative") | Q(form_value=""), name="fee_form_value_alternative"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.description}: {self.amount:,} đ"
+        amount = f"{self.amount:,}".replace(",", ".")
+        return f"{self.description}: {amount} đ"
+
+    @property
+    def is_alternative(self) -> bool:
+        return self.kind == self.Kind.ALTERNATIVE
+
+    @property
+    def is_per_unit(self) -> bool:
+        return self.kind == self.Kind.PER_UNIT
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.kind == self.Kind.FIXED
 
 
 class ProcessStep(models.Model):

@@ -212,7 +212,16 @@ class _Writer:
             for position, c in enumerate(spec.components, start=1)
         ]
         self.fees += [
-            Fee(version=version, position=position, description=f.description, amount=f.amount)
+            Fee(
+                version=version,
+                position=position,
+                description=f.description,
+                amount=f.amount,
+                kind=f.kind,
+                min_quantity=f.min_quantity,
+                form_field=f.form_field,
+                form_value=f.form_value,
+            )
             for position, f in enumerate(spec.fees, start=1)
         ]
         outputs = default_step_outputs([s.role for s in spec.steps])

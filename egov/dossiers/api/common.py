@@ -125,6 +125,17 @@ class DeadlinesOut(Schema):
     timeliness: str | None = Field(None, description="early | on_time | late, once processed")
 
 
+class DossierFeeOut(Schema):
+    """A fee line charged on the dossier; `fee_amount` is the sum of their amounts."""
+
+    catalogue_position: int = Field(..., description="Position of the line in the procedure's fees")
+    description: str
+    kind: str = Field(..., description="alternative | per_unit | fixed")
+    unit_amount: int
+    quantity: int
+    amount: int
+
+
 class DossierOut(DossierSummaryOut):
     revision: int = Field(..., description="Changes with every event; send as `expected_revision`")
     subject: str
@@ -142,6 +153,7 @@ class DossierOut(DossierSummaryOut):
     fee_amount: int
     fee_paid_at: dt.datetime | None
     fee_payment_method: str
+    fee_lines: list[DossierFeeOut]
     applicant: ApplicantOut
     components: list[ComponentOut]
     events: list[EventOut]

@@ -18,6 +18,7 @@ from egov.dossiers.api.reading import dossier_out
 from egov.dossiers.models import Channel, Dossier
 from egov.dossiers.permissions import get_dossier_for_user
 from egov.organization.models import Unit
+from egov.procedures.fees import MAX_QUANTITY, FeeChoice
 from egov.procedures.models import Procedure, ProcedureVersion
 
 # --- Desk registration ----------------------------------------------------------------------------
@@ -50,6 +51,18 @@ class OutcomeIn(Schema):
     missing: list[str] = []
 
 
+class FeeQuantityIn(Schema):
+    position: int = Field(..., description="Position of a per-unit line in the procedure's fees")
+    quantity: int = Field(..., ge=0, le=MAX_QUANTITY)
+
+
+class FeesIn(Schema):
+    alternative: int | None = Field(
+        None, description="Position of the fee rate that applies, among the procedure's alternative lines"
+    )
+    quantities: list[FeeQuantityIn] = []
+
+
 class DossierIn(Schema):
     procedure: str = Field(..., description="Procedure code; the version in force is used")
     receiving_unit: str = Field(..., description="Agency identifier of the one-stop desk")
@@ -59,6 +72,7 @@ class DossierIn(Schema):
     components: list[ComponentIn] = []
     outcome: OutcomeIn
     submission_key: str | None = Field(None, max_length=64, description="Same key twice → one dossier")
+    fees: FeesIn | None = Field(None, description="The fee lines that apply; by default the first rate")
 
 
 def unit_by_identifier(identifier: str, field: str) -> Unit:
@@ -75,6 +89,24 @@ def document_for(user: User, document_id: int, field: str) -> Document:
         raise ValidationError(
             {field: _("Document %(id)s does not exist or you may not use it.") % {"id": document_id}}
         ) from None
+
+
+def fee_choice(version: ProcedureVersion, fees: FeesIn | None) -> FeeChoice | None:
+    """The desk's choice, from catalogue positions to the version's fee lines."""
+    if fees is None:
+        return None
+    by_position = {fee.position: fee for fee in version.fees.all()}
+    unknown = [
+        n
+        for n in [fees.alternative, *(q.position for q in fees.quantities)]
+        if n is not None and n not in by_position
+    ]
+    if unknown:
+        raise ValidationError({"fees": _("The procedure has no fee line number %(n)s.") % {"n": unknown[0]}})
+    return FeeChoice(
+        alternative=by_position[fees.alternative].pk if fees.alternative is not None else None,
+        quantities={by_position[q.position].pk: q.quantity for q in fees.quantities},
+    )
 
 
 def component_inputs(
@@ -135,5 +167,6 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Answer[DossierOu
         received_by=user,
         channel=payload.channel,
         submission_key=payload.submission_key or None,
+        fees=fee_choice(procedure.current_version, payload.fees),
     )
     return Answer(200 if replay else 201, dossier_out(get_dossier_for_user(user, dossier.code)))

@@ -17,6 +17,7 @@ from egov.dossiers.api.common import (
     ComponentOut,
     ConsultationOut,
     DeadlinesOut,
+    DossierFeeOut,
     DossierOut,
     DossierPageOut,
     DossierSummaryOut,
@@ -152,6 +153,17 @@ def dossier_out(dossier: Dossier) -> DossierOut:
         fee_amount=dossier.fee_amount,
         fee_paid_at=dossier.fee_paid_at,
         fee_payment_method=dossier.fee_payment_method,
+        fee_lines=[
+            DossierFeeOut(
+                catalogue_position=line.fee.position,
+                description=line.description,
+                kind=line.fee.kind,
+                unit_amount=line.unit_amount,
+                quantity=line.quantity,
+                amount=line.amount,
+            )
+            for line in dossier.fee_lines.select_related("fee")
+        ],
         applicant=ApplicantOut(
             kind=dossier.applicant_kind,
             name=dossier.applicant_name,

@@ -18,7 +18,13 @@ from egov.dossiers.services.clock import (
     withdraw_dossier,
 )
 from egov.dossiers.services.consultation import answer_consultation, consult_units
-from egov.dossiers.services.fees import record_fee_payment, request_payment
+from egov.dossiers.services.fees import (
+    PAYABLE_STATUSES,
+    charge_for,
+    payment_refusal,
+    record_fee_payment,
+    request_payment,
+)
 from egov.dossiers.services.intake import (
     EXEMPTIONS,
     Applicant,
@@ -69,6 +75,7 @@ __all__ = [
     "EXEMPTIONS",
     "NOTIFIED",
     "OPEN_BEFORE_RESULT",
+    "PAYABLE_STATUSES",
     "Applicant",
     "ComponentInput",
     "DeskOutcome",
@@ -78,6 +85,7 @@ __all__ = [
     "assign_dossier",
     "attach_result",
     "change_status",
+    "charge_for",
     "check_applicant",
     "competent_unit_for",
     "complete_step",
@@ -91,6 +99,7 @@ __all__ = [
     "is_immediate",
     "notify",
     "notify_applicant",
+    "payment_refusal",
     "portal_payload",
     "queue_portal_sync",
     "receive_supplement",

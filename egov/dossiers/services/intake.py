@@ -28,6 +28,7 @@ from egov.dossiers.models import (
     Status,
 )
 from egov.dossiers.permissions import can_receive_at
+from egov.dossiers.services.fees import charge_for, save_fee_lines
 from egov.dossiers.services.transitions import (
     change_status,
     notify_applicant,
@@ -38,6 +39,7 @@ from egov.dossiers.services.transitions import (
 )
 from egov.organization.calendar import get_calendar
 from egov.organization.models import Unit
+from egov.procedures.fees import Charge, FeeChoice
 from egov.procedures.models import Component, ProcedureVersion
 
 # TT 03/2025/TT-VPCP Điều 5 khoản 2: components that need no scan.
@@ -105,9 +107,13 @@ def register_at_desk(
     channel: int = Channel.DIRECT,
     competent_unit: Unit | None = None,
     submission_key: str | None = None,
+    fees: FeeChoice | None = None,
     now: dt.datetime | None = None,
 ) -> Dossier:
     """Receive a dossier at the one-stop desk with exactly one outcome (ND 61/2018 Điều 17).
+
+    `fees` is the desk's choice among the catalogue's fee lines (by default the standard rate
+    and the least quantities).
 
     Accept → status 2 with the receipt (Mẫu 01) and its appointment time; supplement → status 5
     with every missing paper listed at once (Mẫu 02); refuse → status 3 with reasons (Mẫu 03).
@@ -128,6 +134,7 @@ def register_at_desk(
     competent = competent_unit_for(version, receiving_unit, competent_unit)
     check_applicant(applicant)
     _check_outcome(version, components, outcome, channel)
+    charge = charge_for(version, fees)
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -139,6 +146,7 @@ def register_at_desk(
                 channel=channel,
                 now=now,
                 submission_key=submission_key,
+                charge=charge,
             )
             _save_components(dossier, version, components)
             record_event(
@@ -185,12 +193,15 @@ def create_dossier_row(
     now: dt.datetime,
     citizen: User | None = None,
     submission_key: str | None = None,
+    charge: Charge | None = None,
 ) -> Dossier:
-    """Insert a new dossier in status 1 with its code; the caller holds the transaction.
+    """Insert a new dossier in status 1 with its code and fee lines; the caller holds the transaction.
 
     The one place a Dossier row is born, whatever the channel: the code is taken here, inside the
-    caller's transaction, so a rollback gives the number back (TT 01/2018 Điều 19).
+    caller's transaction, so a rollback gives the number back (TT 01/2018 Điều 19). `charge` is
+    what the dossier owes (`charge_for`), by default the standard rate.
     """
+    charge = charge if charge is not None else charge_for(version)
     dossier = Dossier(
         code=allocate_code(receiving_unit, now),
         procedure=version.procedure,
@@ -212,7 +223,7 @@ def create_dossier_row(
         from_population_db=applicant.from_population_db,
         citizen=citizen,
         subject=version.name,
-        fee_amount=sum(fee.amount for fee in version.fees.all()),
+        fee_amount=charge.total,
         submission_key=submission_key,
         created_at=now,
     )
@@ -220,6 +231,7 @@ def create_dossier_row(
         f"{dossier.code} {dossier.applicant_name} {dossier.owner_name} {dossier.applicant_id_number}"
     )
     dossier.save(force_insert=True)
+    save_fee_lines(dossier, charge)
     return dossier
 
 

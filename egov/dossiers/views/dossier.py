@@ -425,12 +425,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "pay_fee": ActionSpec(
         gettext_lazy("Record the fee payment"),
         forms.FeeForm,
-        lambda p: (
-            p.dossier.fee_amount > 0
-            and p.dossier.fee_paid_at is None
-            and p.dossier.closed_at is None
-            and p.receives
-        ),
+        lambda p: services.payment_refusal(p.dossier) is None and p.receives,
         _run_fee,
     ),
     "withdraw": ActionSpec(

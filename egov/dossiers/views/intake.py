@@ -91,7 +91,7 @@ def _version(code: str) -> ProcedureVersion:
 
 
 def _intake_context(version: ProcedureVersion, form: forms.IntakeForm, **extra: Any) -> dict[str, Any]:
-    return {"version": version, "form": form, "fee": sum(f.amount for f in version.fees.all()), **extra}
+    return {"version": version, "form": form, **extra}
 
 
 def _register(request: AuthenticatedRequest, form: forms.IntakeForm) -> Dossier:
@@ -122,6 +122,7 @@ def _register(request: AuthenticatedRequest, form: forms.IntakeForm) -> Dossier:
             channel=data["channel"],
             competent_unit=data.get("competent_unit"),
             submission_key=data["submission_key"],
+            fees=form.fee_choice(),
         )
         if created and not DossierComponent.objects.filter(dossier=dossier, document__in=created).exists():
             # Another click of the same form won the race: keep its dossier, drop our uploads.

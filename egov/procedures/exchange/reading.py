@@ -17,6 +17,7 @@ from egov.core.spreadsheet import csv_value
 from egov.organization.identifiers import is_agency_identifier
 from egov.organization.models import Role
 from egov.procedures.exchange.eforms import form_schema_problems
+from egov.procedures.exchange.fees import check_fee_form_fields, read_fees
 from egov.procedures.exchange.fields import REPORTED, Context, Fields, Reported, decimal_text, is_blank
 from egov.procedures.exchange.spec import (
     ABOLISHED,
@@ -39,7 +40,6 @@ from egov.procedures.exchange.spec import (
     ComponentSpec,
     DecisionSpec,
     EntrySpec,
-    FeeSpec,
     ParsedCatalogue,
     StepSpec,
     VersionSpec,
@@ -86,13 +86,7 @@ def _read_version(f: Fields) -> VersionSpec | None:
         limit_unit = time_limit.choice("unit", TIME_UNITS)
         time_limit.unknown({"value", "unit"})
 
-    fees: list[FeeSpec] = []
-    for item in f.items("fees", required=False):
-        description = item.text("description", limit=LIMITS["fee.description"])
-        amount = item.integer("amount", maximum=_MAX_AMOUNT)
-        item.unknown({"description", "amount"})
-        if amount is not None:
-            fees.append(FeeSpec(description, amount))
+    fees = read_fees(f.items("fees", required=False), maximum=_MAX_AMOUNT)
 
     components: list[ComponentSpec] = []
     for item in f.items("components", required=True):
@@ -130,6 +124,7 @@ def _read_version(f: Fields) -> VersionSpec | None:
     where_to_submit = f.text("where_to_submit")
     conditions = f.text("conditions", required=False)
     form_schema = _read_form(f)
+    check_fee_form_fields(fees, form_schema)
 
     if limit_value is not None and all_hours_known:
         _check_step_hours(f, limit_value, limit_unit, steps)
@@ -152,7 +147,7 @@ def _read_version(f: Fields) -> VersionSpec | None:
         where_to_submit=where_to_submit,
         conditions=conditions,
         components=tuple(components),
-        fees=tuple(fees),
+        fees=tuple(spec for _item, spec in fees),
         steps=tuple(steps),
         form_schema=form_schema,
     )

@@ -167,6 +167,11 @@ class ComponentSpec:
 class FeeSpec:
     description: str
     amount: int
+    # How the line combines with the others (egov.procedures.fees); see the format's "fees".
+    kind: str = "alternative"
+    min_quantity: int = 0
+    form_field: str = ""
+    form_value: str = ""
 
 
 @dataclass(frozen=True)

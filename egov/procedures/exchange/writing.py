@@ -9,7 +9,7 @@ from typing import Any
 from egov.core.spreadsheet import csv_row
 from egov.procedures.exchange.fields import decimal_text
 from egov.procedures.exchange.spec import CSV_COLUMNS, CSV_LIST_COLUMNS, CSV_OPTIONAL_COLUMNS, NEW
-from egov.procedures.models import ProcedureVersion, ProcessStep, PublicationDecision
+from egov.procedures.models import Fee, ProcedureVersion, ProcessStep, PublicationDecision
 
 # --- Serialisation -----------------------------------------------------------------------------
 
@@ -41,7 +41,7 @@ def version_entry(version: ProcedureVersion, *, change: str = NEW) -> dict[str, 
             "value": decimal_text(version.time_limit_value),
             "unit": version.time_limit_unit,
         },
-        "fees": [{"description": fee.description, "amount": fee.amount} for fee in version.fees.all()],
+        "fees": [fee_entry(fee) for fee in version.fees.all()],
         "components": [
             {
                 "name": component.name,
@@ -71,6 +71,18 @@ def version_entry(version: ProcedureVersion, *, change: str = NEW) -> dict[str, 
     # Written only when set: a procedure without its own e-form reads as it always did.
     if version.form_schema:
         entry["form"] = version.form_schema
+    return entry
+
+
+def fee_entry(fee: Fee) -> dict[str, Any]:
+    """A fee line; its least quantity and e-form binding only when it has them."""
+    entry: dict[str, Any] = {"description": fee.description, "amount": fee.amount, "kind": fee.kind}
+    if fee.is_per_unit:
+        entry["min_quantity"] = fee.min_quantity
+    if fee.form_field and fee.form_value:
+        entry["when"] = {"field": fee.form_field, "equals": fee.form_value}
+    elif fee.form_field:
+        entry["quantity_field"] = fee.form_field
     return entry
 
 
