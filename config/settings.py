@@ -257,6 +257,8 @@ elif EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "username": env("EGOV_SMTP_USER"),
         "password": env("EGOV_SMTP_PASSWORD"),
         "use_tls": env_bool("EGOV_SMTP_TLS", default=False),
+        # Without it a mail server that stops answering holds the outbox forever.
+        "timeout": env_int("EGOV_SMTP_TIMEOUT", 20),
     }
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env("EGOV_DEFAULT_FROM_EMAIL", "egov <no-reply@egov.localhost>")
@@ -293,6 +295,8 @@ EGOV_LOOKUP_LIMIT_PER_MINUTE = env_int("EGOV_LOOKUP_LIMIT_PER_MINUTE", 30)
 # The outbox retries a failed notification or portal sync (waits of 30 s doubling to 1 h) for this
 # long before giving it up for an administrator to send again: a day-long outage loses nothing.
 EGOV_OUTBOX_RETRY_HOURS = env_int("EGOV_OUTBOX_RETRY_HOURS", 48)
+# A row the outbox took is taken again after this long if the outbox died while sending it.
+EGOV_OUTBOX_CLAIM_SECONDS = env_int("EGOV_OUTBOX_CLAIM_SECONDS", 120)
 
 # --- Documents ----------------------------------------------------------------------------------
 EGOV_UPLOAD_MAX_BYTES = env_int("EGOV_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)

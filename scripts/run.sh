@@ -55,12 +55,12 @@ trap stop EXIT INT TERM
 
 supervise "task worker" "$bin/python" manage.py run_worker --interval 1 &
 supervisors+=($!)
-supervise outbox "$bin/python" manage.py run_outbox &
+supervise outbox "$bin/python" manage.py run_outbox --interval 1 &
 supervisors+=($!)
-"$bin/python" manage.py demo_accounts
-"$bin/python" manage.py site_addresses
 supervise "web server" "$bin/granian" --interface wsgi --host "$host" --port "$port" --workers "$workers" \
   --blocking-threads 8 --no-ws --log-level warning \
   --respawn-failed-workers --respawn-interval 0.5 --workers-kill-timeout 10 config.wsgi:application &
 supervisors+=($!)
+"$bin/python" manage.py demo_accounts
+"$bin/python" manage.py site_addresses
 wait

@@ -32,8 +32,14 @@ from egov.integrations.sms import send_sms
 
 logger = logging.getLogger(__name__)
 
-# A claimed row is invisible to other workers for this long; if the worker dies it comes back.
-CLAIM_LEASE = dt.timedelta(minutes=2)
+
+def claim_lease() -> dt.timedelta:
+    """A claimed row is invisible to other passes for this long; if the outbox dies it comes back.
+
+    Longer than any one delivery may take (EGOV_INTEGRATION_TIMEOUT, EGOV_SMTP_TIMEOUT)."""
+    return dt.timedelta(seconds=settings.EGOV_OUTBOX_CLAIM_SECONDS)
+
+
 # The error of a row given up after its retry window starts with this (errors.FAILURE_MESSAGES).
 GAVE_UP = "gave_up"
 
@@ -64,7 +70,7 @@ def _claim(model: type[Notification] | type[PortalSync], pk: int, now: dt.dateti
     """Take a row for this worker with a conditional UPDATE; False if another worker got it first."""
     return bool(
         model.objects.filter(pk=pk, state="pending", next_attempt_at__lte=now).update(
-            next_attempt_at=now + CLAIM_LEASE, attempts=F("attempts") + 1
+            next_attempt_at=now + claim_lease(), attempts=F("attempts") + 1
         )
     )
 
