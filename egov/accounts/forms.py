@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.accounts import citizen_services, services
 from egov.accounts.models import User
+from egov.core import forms as core_forms
 from egov.integrations.population import parse_id_number
 
 
@@ -159,8 +160,10 @@ class AuthorisationForm(forms.Form):
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=_("Until (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = core_forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = core_forms.DateField(
+        label=_("Until (included)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     document_reference = forms.CharField(label=_("Letter of authorisation (number and date)"), max_length=200)
 
     def clean_national_id(self) -> str:

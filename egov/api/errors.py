@@ -2,6 +2,11 @@
 
 Messages are in the caller's language (LocaleMiddleware: the language cookie, else
 Accept-Language, else Vietnamese).
+
+400 `invalid_input`: the request does not match the OpenAPI schema (a wrong type, a value out of its
+range); a request that matches it never gets a 400. 422 `invalid_data`: it matches, and the service
+refuses what it asks (an unknown unit, a step the dossier is not at). 409 `conflict`: the dossier
+moved on since the caller read it. `documented_errors` says which of these every operation can answer.
 """
 
 from typing import Any
@@ -43,7 +48,7 @@ def install(api: NinjaAPI) -> None:
     def invalid_data(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return api.create_response(
-            request, error_body("invalid_data", " ".join(exc.messages), details), status=400
+            request, error_body("invalid_data", " ".join(exc.messages), details), status=422
         )
 
     @api.exception_handler(Http404)
@@ -64,7 +69,26 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict"}.get(
-            exc.status_code, "error"
-        )
+        code = {
+            400: "bad_request",
+            403: "forbidden",
+            404: "not_found",
+            409: "conflict",
+            422: "invalid_data",
+        }.get(exc.status_code, "error")
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+
+def documented_errors(method: str, *, authenticated: bool) -> dict[int, str]:
+    """The error statuses an operation can answer, with their description in the spec."""
+    statuses = {
+        400: "The request does not match this schema (invalid_input)",
+        404: "Not found, or not visible to the caller (not_found)",
+        422: "Well formed, but refused by the rules (invalid_data)",
+    }
+    if authenticated:
+        statuses[401] = "No valid token or session (unauthenticated)"
+        statuses[403] = "The caller's roles do not allow this (forbidden)"
+    if method.lower() != "get":
+        statuses[409] = "The resource changed since the caller read it (conflict)"
+    return dict(sorted(statuses.items()))

@@ -1,12 +1,19 @@
 """The /api/v1 interface: one NinjaAPI, each app's router mounted under its resource name."""
 
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
+from ninja.schema import NinjaGenerateJsonSchema
 
 from egov.accounts.models import User
 from egov.api import errors
 from egov.api.auth import token_or_session
+from egov.api.parsing import StorableParser
+from egov.core.schemas import ErrorOut
 from egov.documents.api import router as documents_router
 from egov.dossiers.api import router as dossiers_router
 from egov.organization.api import router as organization_router
@@ -15,7 +22,41 @@ from egov.procedures.api import router as procedures_router
 from egov.signatures.api import router as signatures_router
 
 
+class EgovOpenAPISchema(OpenAPISchema):
+    """ninja's spec, refusing two different schemas under one name (ninja keeps the last silently)."""
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        for name, definition in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and known != definition:
+                raise ImproperlyConfigured(
+                    f"Two different API schemas are named {name!r}; give one of them another name."
+                )
+        super().add_schema_definitions(definitions)
+
+
 class EgovAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The spec, with the error answers every operation can give (egov.api.errors)."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        spec = EgovOpenAPISchema(api=self, path_prefix=path_prefix)
+        error_schema = ErrorOut.model_json_schema(
+            ref_template=REF_TEMPLATE, schema_generator=NinjaGenerateJsonSchema, mode="serialization"
+        )
+        spec.add_schema_definitions({"ErrorOut": error_schema})
+        error = {"application/json": {"schema": {"$ref": REF_TEMPLATE.format(model="ErrorOut")}}}
+        for methods in spec["paths"].values():
+            for method, operation in methods.items():
+                answers = operation["responses"]
+                for status, description in errors.documented_errors(
+                    method, authenticated=bool(operation.get("security"))
+                ).items():
+                    answers.setdefault(status, {"description": description, "content": error})
+        return spec
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """`egov_<app>_api_<function>`, whichever module of the app's api package defines it.
 
@@ -36,6 +77,7 @@ api = EgovAPI(
         "language: Vietnamese by default, English with `Accept-Language: en`."
     ),
     urls_namespace="api-v1",
+    parser=StorableParser(),
 )
 errors.install(api)
 api.add_router("/", procedures_router)

@@ -12,9 +12,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
-from ninja.pagination import LimitOffsetPagination
+from ninja import pagination as ninja_pagination
+
+from egov.core.limits import MAX_OFFSET
 
 COUNT_CAP = 1000
+# The most items one page of an API list holds (a province has a few hundred units).
+MAX_LIMIT = 1000
 
 
 def capped_count(queryset: QuerySet[Any]) -> int:
@@ -43,6 +47,14 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         return self._counted > COUNT_CAP
 
 
+class LimitOffsetPagination(ninja_pagination.LimitOffsetPagination):
+    """ninja's `limit`/`offset` paging with both bounded, so that a page always fits the database."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
 class CappedLimitOffsetPagination(LimitOffsetPagination):
     """`limit`/`offset` paging whose `count` stops at COUNT_CAP, with `more` true beyond it."""
 
@@ -54,7 +66,7 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
     def paginate_queryset(
         self,
         queryset: QuerySet[Any],
-        pagination: LimitOffsetPagination.Input,
+        pagination: ninja_pagination.LimitOffsetPagination.Input,  # ninja passes our bounded Input
         request: HttpRequest,
         **params: Any,
     ) -> Any:

@@ -6,15 +6,18 @@ errors (ValidationError, Http404, PermissionDenied) become egov.api's JSON `{cod
 """
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.pagination import paginate
 
 from egov.accounts.models import User
+from egov.core.limits import RowId
 from egov.core.pagination import CappedLimitOffsetPagination
+from egov.core.schemas import UploadedFile
 from egov.documents import services
 from egov.documents.models import Document, DocumentVersion
 from egov.documents.permissions import (
@@ -31,7 +34,7 @@ AUTH_REQUIRED = True
 router = Router(tags=["documents"])
 
 
-class VersionOut(Schema):
+class DocumentVersionOut(Schema):
     number: int
     origin: str
     filename: str = Field(..., alias="original_filename")
@@ -54,7 +57,7 @@ class DocumentOut(Schema):
     title: str
     unit: str = Field(..., description="Agency identifier of the owning unit")
     created_at: dt.datetime
-    current_version: VersionOut | None
+    current_version: DocumentVersionOut | None
 
     @staticmethod
     def resolve_unit(document: Document) -> str:
@@ -62,7 +65,7 @@ class DocumentOut(Schema):
 
 
 class DocumentDetailOut(DocumentOut):
-    versions: list[VersionOut]
+    versions: list[DocumentVersionOut]
 
     @staticmethod
     def resolve_versions(document: Document) -> list[DocumentVersion]:
@@ -90,8 +93,8 @@ def list_documents(request: HttpRequest, q: str = "") -> object:
 @router.post("/documents", response={201: DocumentDetailOut}, summary="Upload a new document")
 def create_document(
     request: HttpRequest,
-    title: Form[str],
-    unit: Form[str],
+    title: Form[Annotated[str, Field(min_length=1, max_length=500)]],
+    unit: Form[Annotated[str, Field(min_length=1, max_length=32, description="Agency identifier")]],
     file: File[UploadedFile],
 ) -> Status[Document]:
     """Multipart form: `title`, `unit` (agency identifier) and `file`."""
@@ -106,12 +109,16 @@ def create_document(
 
 
 @router.get("/documents/{document_id}", response=DocumentDetailOut, summary="A document and its versions")
-def get_document(request: HttpRequest, document_id: int) -> Document:
+def get_document(request: HttpRequest, document_id: RowId) -> Document:
     return get_document_for_user(_user(request), document_id)
 
 
-@router.post("/documents/{document_id}/versions", response={201: VersionOut}, summary="Upload a new version")
-def add_version(request: HttpRequest, document_id: int, file: File[UploadedFile]) -> Status[DocumentVersion]:
+@router.post(
+    "/documents/{document_id}/versions", response={201: DocumentVersionOut}, summary="Upload a new version"
+)
+def add_version(
+    request: HttpRequest, document_id: RowId, file: File[UploadedFile]
+) -> Status[DocumentVersion]:
     user = _user(request)
     document = get_document_for_user(user, document_id)
     return Status(201, services.add_version(document, file=file, uploaded_by=user))
@@ -122,7 +129,7 @@ def add_version(request: HttpRequest, document_id: int, file: File[UploadedFile]
     summary="Download a version's content",
     response={200: None},
 )
-def download_version(request: HttpRequest, document_id: int, number: int) -> FileResponse:
+def download_version(request: HttpRequest, document_id: RowId, number: RowId) -> FileResponse:
     """The file as uploaded or derived, under its original name; every download is audited."""
     user = _user(request)
     version = get_version_by_number_for_user(user, document_id, number)

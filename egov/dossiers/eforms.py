@@ -17,6 +17,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 
+from egov.core import forms as core_forms
 from egov.integrations.population import validate_id_number
 from egov.procedures.models import ProcedureVersion
 
@@ -97,7 +98,9 @@ def _make_field(spec: Field) -> forms.Field:
     if kind == "textarea":
         return forms.CharField(max_length=limit or 4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
     if kind == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
+        return core_forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
+        )
     if kind == "number":
         return forms.DecimalField(
             min_value=spec.get("min"), max_value=spec.get("max"), max_digits=14, decimal_places=2, **common

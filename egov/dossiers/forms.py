@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import User
+from egov.core import forms as core_forms
 from egov.documents import validation
 from egov.documents.forms import ACCEPT
 from egov.dossiers.models import Channel, Consultation, Dossier, DossierComponent, Status
@@ -64,10 +65,10 @@ class QueueFilterForm(forms.Form):
         required=False,
         empty_value=None,
     )
-    received_from = forms.DateField(
+    received_from = core_forms.DateField(
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    received_to = forms.DateField(
+    received_to = core_forms.DateField(
         label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -231,7 +232,7 @@ class IntakeForm(FeeFieldsMixin, ComponentFieldsMixin):
         validators=[validate_id_number],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    applicant_birth_date = forms.DateField(
+    applicant_birth_date = core_forms.DateField(
         label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     applicant_address = forms.CharField(label=_("Address"), max_length=500, required=False)
@@ -477,7 +478,7 @@ class TransferForm(ActionForm):
 
 
 class ExtendForm(ActionForm):
-    new_date = forms.DateField(
+    new_date = core_forms.DateField(
         label=_("New appointment date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     new_time = forms.TimeField(

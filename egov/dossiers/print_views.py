@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from egov.accounts.http import AuthenticatedRequest
 from egov.core import audit
+from egov.core.limits import parse_day
 from egov.dossiers import printing
 from egov.dossiers.permissions import get_dossier_for_user
 from egov.organization.models import Role
@@ -103,11 +104,10 @@ def tracking_book(request: AuthenticatedRequest) -> HttpResponse:
 def _date(value: str | None, default: dt.date) -> dt.date:
     if not value or not value.strip():
         return default
-    value = value.strip()
-    if "/" in value:
-        day, month, year = value.split("/")
-        return dt.date(int(year), int(month), int(day))
-    return dt.date.fromisoformat(value)
+    day = parse_day(value)
+    if day is None:
+        raise ValueError(value)
+    return day
 
 
 def _file(content: bytes, content_type: str, filename: str, *, inline: bool) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from egov.accounts.models import User
+from egov.core.limits import parse_day
 from egov.dossiers.models import Dossier
 from egov.feedback import permissions, queries, services
 from egov.feedback.forms import (
@@ -112,10 +113,7 @@ def staff_ratings(request: HttpRequest) -> HttpResponse:
 
 
 def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value or "")
-    except ValueError:
-        return None
+    return parse_day(value) if value and "/" not in value else None
 
 
 # Submitting and following feedback -------------------------------------------------------------

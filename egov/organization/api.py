@@ -2,17 +2,20 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+from pydantic import WithJsonSchema
 
+from egov.core.limits import Moment
+from egov.core.pagination import LimitOffsetPagination
 from egov.core.text import fold, search_terms
 from egov.organization import calendar
 from egov.organization.models import Unit
@@ -74,6 +77,15 @@ def get_unit(request: HttpRequest, identifier: str) -> Unit:
     return get_object_or_404(Unit.objects.select_related("level", "parent"), identifier=identifier)
 
 
+# A time limit: a number from 0 to 3650, given as a JSON number (a decimal string is accepted too).
+Duration = Annotated[
+    Decimal,
+    Field(ge=0, le=3650, allow_inf_nan=False),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 3650}),
+]
+Year = Annotated[int, Field(ge=2000, le=2100, description="2000 to 2100")]
+
+
 class DueOut(Schema):
     start: dt.datetime
     counted_from: dt.datetime = Field(..., description="The next working moment at or after start")
@@ -90,18 +102,18 @@ class DueOut(Schema):
 )
 def due_time(
     request: HttpRequest,
-    duration: Decimal,
+    duration: Duration,
     unit: Literal["working_days", "working_hours", "calendar_days"] = "working_days",
-    start: dt.datetime | None = None,
+    start: Moment | None = None,
 ) -> DueOut:
     """When a time limit started at `start` (default: now) runs out, on the working-day calendar."""
     start = start or timezone.now()
     if timezone.is_naive(start):
-        raise HttpError(400, _("The start time must include a time zone, e.g. 2026-03-02T08:00:00+07:00."))
-    if duration < 0 or duration > 3650:
-        raise HttpError(400, _("The duration must be between 0 and 3650."))
+        raise ValidationError(
+            {"start": _("The start time must include a time zone, e.g. 2026-03-02T08:00:00+07:00.")}
+        )
     if unit == "calendar_days" and duration != duration.to_integral_value():
-        raise HttpError(400, _("A duration in calendar days must be a whole number."))
+        raise ValidationError({"duration": _("A duration in calendar days must be a whole number.")})
     working = calendar.get_calendar()
     due = working.add_duration(start, duration, unit)
     return DueOut(
@@ -125,9 +137,7 @@ class DayOut(Schema):
     tags=["calendar"],
     summary="Days off and make-up working days of a year",
 )
-def calendar_days(request: HttpRequest, year: int) -> list[DayOut]:
-    if not 2000 <= year <= 2100:
-        raise HttpError(400, _("The year must be between 2000 and 2100."))
+def calendar_days(request: HttpRequest, year: Year) -> list[DayOut]:
     working = calendar.get_calendar()
     days = []
     for day, name, _source in working.holidays_in_year(year):

@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -125,7 +125,11 @@ def _require_date(day: dt.date) -> None:
 
 
 def working_minutes(value: Decimal | int, unit: str) -> int:
-    """A working-day or working-hour duration in whole minutes (0.5 day = 240 minutes)."""
+    """A working-day or working-hour duration in whole minutes (0.5 day = 240 minutes).
+
+    A fraction of a minute (1.33 days is 638.4 minutes) is dropped: a deadline never falls later
+    than the time limit allows.
+    """
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise TypeError("durations are int or Decimal, never float")
     if unit == WORKING_DAYS:
@@ -136,9 +140,7 @@ def working_minutes(value: Decimal | int, unit: str) -> int:
         raise ValueError(f"{unit!r} is not a working-time unit")
     if minutes < 0:
         raise ValueError("durations cannot be negative")
-    if minutes != minutes.to_integral_value():
-        raise ValueError(f"{value} {unit} is not a whole number of minutes")
-    return int(minutes)
+    return int(minutes.to_integral_value(rounding=ROUND_FLOOR))
 
 
 class WorkingCalendar:

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from egov.core.pagination import LimitOffsetPagination
 from egov.procedures.models import ProcedureVersion, ProcessStep
 from egov.procedures.permissions import get_public_procedure
 from egov.procedures.queries import search_procedures, sectors_in_force, version_with_details
@@ -29,7 +30,7 @@ class ProcedureSummaryOut(Schema):
     online_level: str
 
 
-class ComponentOut(Schema):
+class ProcedureComponentOut(Schema):
     name: str
     originals: int
     certified_copies: int
@@ -68,7 +69,7 @@ class DecisionOut(Schema):
     issuer: str
 
 
-class VersionOut(Schema):
+class ProcedureVersionOut(Schema):
     number: int
     change: str
     decision: DecisionOut
@@ -93,10 +94,10 @@ class VersionOut(Schema):
         return version.competent_unit.identifier if version.competent_unit is not None else None
 
 
-class ProcedureDetailOut(VersionOut):
+class ProcedureDetailOut(ProcedureVersionOut):
     code: str = Field(..., alias="procedure.code")
     in_force: bool = Field(..., alias="procedure.is_in_force")
-    components: list[ComponentOut]
+    components: list[ProcedureComponentOut]
     fees: list[FeeOut]
     steps: list[StepOut]
 
@@ -125,7 +126,7 @@ def get_procedure(request: HttpRequest, code: str) -> ProcedureVersion:
 
 @router.get(
     "/procedures/{code}/versions",
-    response=list[VersionOut],
+    response=list[ProcedureVersionOut],
     summary="Every published version, newest first",
 )
 def list_versions(request: HttpRequest, code: str) -> list[ProcedureVersion]:

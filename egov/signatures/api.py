@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from egov.accounts.models import User
+from egov.core.limits import RowId
 from egov.documents.models import Document, DocumentVersion
 from egov.documents.permissions import get_document_for_user
 from egov.signatures import services
@@ -27,7 +28,7 @@ router = Router(tags=["signatures"])
 
 
 class SignIn(Schema):
-    certificate_id: int
+    certificate_id: RowId
     pin: str
     level: Literal["B-B", "B-T", "B-LT"] = "B-T"
 
@@ -48,8 +49,8 @@ class SignedOut(Schema):
 
 
 class SigningRequestIn(Schema):
-    document_id: int
-    certificate_id: int
+    document_id: RowId
+    certificate_id: RowId
     level: Literal["B-B", "B-T", "B-LT"] = "B-T"
 
 
@@ -106,7 +107,7 @@ def _signing_failed(error: SigningError) -> ValidationError:
 @router.post(
     "/documents/{document_id}/signatures", response={201: SignedOut}, summary="Sign the current version"
 )
-def sign_document(request: HttpRequest, document_id: int, payload: SignIn) -> Status[SignedOut]:
+def sign_document(request: HttpRequest, document_id: RowId, payload: SignIn) -> Status[SignedOut]:
     user = _user(request)
     document = get_document_for_user(user, document_id)
     certificate = _certificate(user, payload.certificate_id)
@@ -133,7 +134,7 @@ def sign_document(request: HttpRequest, document_id: int, payload: SignIn) -> St
     response={201: ValidationOut},
     summary="Check the signatures of the current version",
 )
-def validate_document(request: HttpRequest, document_id: int) -> Status[ValidationOut]:
+def validate_document(request: HttpRequest, document_id: RowId) -> Status[ValidationOut]:
     user = _user(request)
     document = get_document_for_user(user, document_id)
     return Status(201, _validation_out(services.validate_version(_current(document), validated_by=user)))
@@ -144,7 +145,7 @@ def validate_document(request: HttpRequest, document_id: int) -> Status[Validati
     response=ValidationOut,
     summary="The latest signature check of the current version",
 )
-def latest_validation(request: HttpRequest, document_id: int) -> ValidationOut:
+def latest_validation(request: HttpRequest, document_id: RowId) -> ValidationOut:
     document = get_document_for_user(_user(request), document_id)
     validation = services.latest_validation(_current(document))
     if validation is None:
@@ -178,7 +179,9 @@ def create_signing_request(request: HttpRequest, payload: SigningRequestIn) -> S
     response={201: SignedOut},
     summary="Complete a remote signature with the signature value (or a whole CMS)",
 )
-def complete_signing_request(request: HttpRequest, request_id: int, payload: CompleteIn) -> Status[SignedOut]:
+def complete_signing_request(
+    request: HttpRequest, request_id: RowId, payload: CompleteIn
+) -> Status[SignedOut]:
     user = _user(request)
     signing_request = SigningRequest.objects.filter(pk=request_id, created_by=user).first()
     if signing_request is None:

@@ -46,8 +46,8 @@ def test_due_time_counts_from_the_next_opening(client):
 def test_due_time_rejects_a_naive_start_with_a_clear_message(client):
     response = client.get("/api/v1/calendar/due", {"start": "2026-03-06T08:00:00", "duration": "1"})
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "bad_request"
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_data"
     assert "múi giờ" in response.json()["message"]
 
 

@@ -65,7 +65,7 @@ def test_bad_file_is_a_json_error_and_stores_nothing(client, specialist, provinc
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == "invalid_data"
     assert "but the content is PNG" in response.json()["message"]
     assert not Document.objects.exists()
@@ -84,7 +84,7 @@ def test_unit_must_be_one_of_the_callers(client, desk_officer, province):
     )
 
     assert other.status_code == 403
-    assert unknown.status_code == 400
+    assert unknown.status_code == 422
     assert not Document.objects.exists()
 
 
@@ -111,7 +111,7 @@ def test_blank_title_is_refused(client, specialist, province, media):
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "title" in response.json()["details"]
     assert not Document.objects.exists()
     assert not (media / "documents").exists()

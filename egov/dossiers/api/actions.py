@@ -1,6 +1,5 @@
 """Actions on a dossier: each locks the row, checks the caller's expectation and calls one service."""
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Literal
 
@@ -14,6 +13,7 @@ from ninja import Status as Answer
 from ninja.errors import HttpError
 
 from egov.accounts.models import User
+from egov.core.limits import MAX_ID, Moment, RowId
 from egov.dossiers import services
 from egov.dossiers.api.common import DossierOut, caller, router
 from egov.dossiers.api.desk import ComponentIn, component_inputs, document_for, unit_by_identifier
@@ -25,9 +25,11 @@ from egov.dossiers.permissions import get_dossier_for_user
 
 
 class ActionIn(Schema):
-    expected_status: int | None = Field(None, description="Answer 409 unless the dossier is in this status")
+    expected_status: int | None = Field(
+        None, ge=1, le=10, description="Answer 409 unless the dossier is in this status"
+    )
     expected_revision: int | None = Field(
-        None, description="Answer 409 unless the dossier's revision is this"
+        None, ge=0, le=MAX_ID, description="Answer 409 unless the dossier's revision is this"
     )
 
 
@@ -169,7 +171,9 @@ class AnswerIn(ActionIn):
     response=DossierOut,
     summary="A consulted unit answers",
 )
-def answer_consultation(request: HttpRequest, code: str, consultation_id: int, body: AnswerIn) -> DossierOut:
+def answer_consultation(
+    request: HttpRequest, code: str, consultation_id: RowId, body: AnswerIn
+) -> DossierOut:
     def answer(dossier: Dossier, user: User) -> object:
         consultation = (
             Consultation.objects.select_for_update().filter(dossier=dossier, pk=consultation_id).first()
@@ -217,7 +221,7 @@ def supplement_received(request: HttpRequest, code: str, body: SupplementReceive
 
 
 class ExtensionIn(ReasonIn):
-    new_due_at: dt.datetime = Field(..., description="New appointment; without an offset it is Vietnam time")
+    new_due_at: Moment = Field(..., description="New appointment; without an offset it is Vietnam time")
 
 
 @router.post("/dossiers/{code}/extension", response=DossierOut, summary="Apologise and set a new appointment")
@@ -246,7 +250,7 @@ def refusal(request: HttpRequest, code: str, body: ReasonIn) -> DossierOut:
 
 
 class ResultIn(ActionIn):
-    document_id: int
+    document_id: RowId
 
 
 @router.post("/dossiers/{code}/result", response=DossierOut, summary="Attach the result document")

@@ -70,7 +70,7 @@ class ApplicantOut(Schema):
     owner_address: str
 
 
-class ComponentOut(Schema):
+class DossierComponentOut(Schema):
     position: int
     catalogue_position: int | None
     name: str
@@ -155,12 +155,7 @@ class DossierOut(DossierSummaryOut):
     fee_payment_method: str
     fee_lines: list[DossierFeeOut]
     applicant: ApplicantOut
-    components: list[ComponentOut]
+    components: list[DossierComponentOut]
     events: list[EventOut]
     consultations: list[ConsultationOut]
     deadlines: DeadlinesOut
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str

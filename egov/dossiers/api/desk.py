@@ -1,6 +1,5 @@
 """Registering a dossier at the desk over the API (ND 61/2018 Điều 17), idempotent by key."""
 
-import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from ninja import Field, Schema
 from ninja import Status as Answer
 
 from egov.accounts.models import User
+from egov.core.limits import Day, RowId
 from egov.documents.models import Document
 from egov.documents.permissions import get_document_for_user
 from egov.dossiers import services
@@ -27,7 +27,7 @@ from egov.procedures.models import Procedure, ProcedureVersion
 class ApplicantIn(Schema):
     name: str = Field(..., max_length=255)
     id_number: str = Field("", max_length=20)
-    birth_date: dt.date | None = None
+    birth_date: Day | None = None
     address: str = Field("", max_length=500)
     phone: str = Field("", max_length=20)
     email: str = Field("", max_length=254)
@@ -38,11 +38,16 @@ class ApplicantIn(Schema):
 
 class ComponentIn(Schema):
     component_position: int | None = Field(
-        None, description="Position of the paper in the procedure's catalogue entry; null for an extra paper"
+        None,
+        ge=1,
+        le=1000,
+        description="Position of the paper in the procedure's catalogue entry; null for an extra paper",
     )
     name: str = Field("", max_length=500, description="Name of an extra paper")
-    document_id: int | None = Field(None, description="A scanned document the caller may see")
-    exemption: str = Field("", description="online | shown_only | inter_agency | secret (no scan needed)")
+    document_id: RowId | None = Field(None, description="A scanned document the caller may see")
+    exemption: Literal["", "online", "shown_only", "inter_agency", "secret"] = Field(
+        "", description="Why no scan is needed, if none is attached"
+    )
 
 
 class OutcomeIn(Schema):
@@ -67,7 +72,7 @@ class DossierIn(Schema):
     procedure: str = Field(..., description="Procedure code; the version in force is used")
     receiving_unit: str = Field(..., description="Agency identifier of the one-stop desk")
     competent_unit: str | None = Field(None, description="Agency identifier of the deciding unit, if chosen")
-    channel: int = Field(Channel.DIRECT, description="1 at the desk, 2 online, 3 by public post")
+    channel: int = Field(Channel.DIRECT, ge=1, le=3, description="1 at the desk, 2 online, 3 by public post")
     applicant: ApplicantIn
     components: list[ComponentIn] = []
     outcome: OutcomeIn

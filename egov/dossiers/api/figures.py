@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Schema
 
+from egov.core.limits import Day
 from egov.dossiers import statistics
 from egov.dossiers.api.common import caller, router
 
@@ -68,12 +69,12 @@ def _row_out(row: statistics.StatisticsRow) -> StatisticsRowOut:
 
 
 class StatisticsFilters(Schema):
-    period: str = Field("month", description="month | quarter | year | custom")
-    year: int | None = Field(None, description="Default: this year")
-    month: int | None = Field(None, description="Default: this month")
-    quarter: int | None = Field(None, description="Default: this quarter")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    period: Literal["month", "quarter", "year", "custom"] = "month"
+    year: int | None = Field(None, ge=2000, le=2100, description="Default: this year")
+    month: int | None = Field(None, ge=1, le=12, description="Default: this month")
+    quarter: int | None = Field(None, ge=1, le=4, description="Default: this quarter")
+    date_from: Day | None = Field(None, description="First day of a custom period")
+    date_to: Day | None = Field(None, description="Last day of a custom period (at most three years)")
     unit: str = Field("", description="One of the caller's units (with its subtree); all of them when empty")
     grouping: Literal["unit", "procedure", "sector"] = "unit"
     procedure: str = Field("", description="Procedure code")

@@ -6,7 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Schema
 
-from egov.dossiers.api.common import ErrorOut, router
+from egov.core.schemas import ErrorOut
+from egov.dossiers.api.common import router
 from egov.dossiers.lookup import PublicStatus, public_status, throttle_lookup
 
 # --- Public lookup --------------------------------------------------------------------------------

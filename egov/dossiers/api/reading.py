@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
+from egov.core.limits import MAX_OFFSET, Day, RowId
 from egov.dossiers import deadlines
 from egov.dossiers.api.common import (
     MAX_PAGE,
     ApplicantOut,
-    ComponentOut,
     ConsultationOut,
     DeadlinesOut,
+    DossierComponentOut,
     DossierFeeOut,
     DossierOut,
     DossierPageOut,
@@ -69,15 +70,15 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 
 class DossierFilters(Schema):
-    status: int | None = Field(None, description="National status code 1–10")
+    status: int | None = Field(None, ge=1, le=10, description="National status code 1–10")
     unit: str = Field("", description="Agency identifier: dossiers received, decided or held in its subtree")
     procedure: str = Field("", description="Procedure code")
-    received_from: dt.date | None = None
-    received_to: dt.date | None = None
+    received_from: Day | None = None
+    received_to: Day | None = None
     q: str = Field("", max_length=200, description="Part of the dossier code")
     limit: int = Field(20, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
-    after: int | None = Field(None, description="`next_after` of the previous page (keyset paging)")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    after: RowId | None = Field(None, description="`next_after` of the previous page (keyset paging)")
 
 
 @router.get("/dossiers", response=DossierPageOut, summary="Dossiers visible to the caller, newest first")
@@ -176,7 +177,7 @@ def dossier_out(dossier: Dossier) -> DossierOut:
             owner_address=dossier.owner_address,
         ),
         components=[
-            ComponentOut(
+            DossierComponentOut(
                 position=c.position,
                 catalogue_position=c.catalogue_component.position if c.catalogue_component else None,
                 name=c.name,

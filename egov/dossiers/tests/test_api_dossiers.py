@@ -118,7 +118,7 @@ def test_the_list_filters_and_pages_with_bounded_queries(
     assert client.get("/api/v1/dossiers", {"received_from": "2026-03-03"}).json()["count"] == 0
     assert client.get("/api/v1/dossiers", {"received_to": "2026-03-02"}).json()["count"] == 5
     assert client.get("/api/v1/dossiers", {"limit": 101}).status_code == 400
-    assert client.get("/api/v1/dossiers", {"unit": "H99"}).status_code == 400
+    assert client.get("/api/v1/dossiers", {"unit": "H99"}).status_code == 422
 
 
 def test_token_auth_and_no_anonymous_access(client, dossier, staff):
@@ -189,10 +189,10 @@ def test_bad_registrations_are_json_400_and_make_nothing(client, version, provin
     )
     malformed = client.post("/api/v1/dossiers", {"procedure": "1.001193"}, content_type=JSON)
 
-    assert unscanned.status_code == 400
+    assert unscanned.status_code == 422
     assert unscanned.json()["code"] == "invalid_data"
     assert "Missing or not scanned" in unscanned.json()["message"]
-    assert foreign.status_code == 400
+    assert foreign.status_code == 422
     assert "components" in foreign.json()["details"]
     assert "procedure" in unknown.json()["details"]
     assert (malformed.status_code, malformed.json()["code"]) == (400, "invalid_input")
@@ -333,9 +333,9 @@ def test_bad_action_input_and_forbidden_actions(client, dossier, staff):
     )
     forbidden = client.post(f"/api/v1/dossiers/{dossier.code}/refusal", {"reason": "x"}, content_type=JSON)
 
-    assert (empty.status_code, empty.json()["details"]["note"]) == (400, ["Write what the appraisal found."])
+    assert (empty.status_code, empty.json()["details"]["note"]) == (422, ["Write what the appraisal found."])
     assert (missing_field.status_code, missing_field.json()["code"]) == (400, "invalid_input")
-    assert (nobody.status_code, list(nobody.json()["details"])) == (400, ["username"])
+    assert (nobody.status_code, list(nobody.json()["details"])) == (422, ["username"])
     assert (forbidden.status_code, forbidden.json()["code"]) == (403, "forbidden")
     assert DossierEvent.objects.count() == events
 
@@ -353,7 +353,7 @@ def test_statistics_for_leaders_only(client, dossier, staff):
     assert (body["period_from"], body["period_to"]) == ("2026-03-01", "2026-03-31")
     assert [(row["key"], row["received"]) for row in body["rows"]] == [("H51.60", 1)]
     assert body["indicator_21"] == {"on_time": 1, "base": 1, "rate_percent": 100.0, "score": 20.0}
-    assert client.get("/api/v1/statistics", {"unit": "H51.61"}).status_code == 400
-    assert client.get("/api/v1/statistics", {"period": "custom"}).status_code == 400
+    assert client.get("/api/v1/statistics", {"unit": "H51.61"}).status_code == 422
+    assert client.get("/api/v1/statistics", {"period": "custom"}).status_code == 422
     client.force_login(staff["specialist"])
     assert client.get("/api/v1/statistics").status_code == 403

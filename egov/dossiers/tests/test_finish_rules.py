@@ -183,7 +183,7 @@ def test_the_return_needs_something_to_hand_over(province, staff, client):
         {"expected_revision": revision, "method": "desk"},
         content_type=JSON,
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "paper result" in refused.json()["message"] or "giấy" in refused.json()["message"]
     dossier.refresh_from_db()
     assert dossier.status == Status.RESOLVED

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from egov.accounts.http import AuthenticatedRequest
+from egov.core.limits import page_number
 from egov.dossiers import forms, queries
 from egov.dossiers.views.common import clock_of, staff_view
 from egov.organization.calendar import get_calendar
@@ -37,10 +38,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     calendar = get_calendar()
     now = timezone.now()
     dossiers = queries.queue_for(request.user, tab, filter_form.filters(), calendar=calendar, now=now)
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page"))
     # Page numbers without a COUNT: one row more than a page tells whether a next page exists.
     rows = list(dossiers[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE

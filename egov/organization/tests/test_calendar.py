@@ -17,6 +17,7 @@ from egov.organization.calendar import (
     WORKING_DAYS,
     WORKING_HOURS,
     get_calendar,
+    working_minutes,
 )
 from egov.organization.models import CalendarOverride, OfficeHours
 from egov.organization.tests.factories import make_user
@@ -399,7 +400,6 @@ def test_other_time_zones_are_converted_to_local_time():
     ("value", "unit", "error"),
     [
         (-1, WORKING_DAYS, ValueError),
-        (Decimal("0.001"), WORKING_DAYS, ValueError),  # 0.48 minutes
         (1, "weeks", ValueError),
         (0.5, WORKING_DAYS, TypeError),
         (Decimal("1.5"), CALENDAR_DAYS, ValueError),
@@ -409,6 +409,13 @@ def test_other_time_zones_are_converted_to_local_time():
 def test_invalid_durations_are_refused(value, unit, error):
     with pytest.raises(error):
         calendar.add_duration(at(2026, 3, 9, 8), value, unit)
+
+
+def test_a_fraction_of_a_minute_is_dropped_so_a_deadline_never_falls_later():
+    """1.33 working days is 638.4 minutes (a time limit typed with two decimals): 638 minutes."""
+    assert working_minutes(Decimal("1.33"), WORKING_DAYS) == 638
+    assert working_minutes(Decimal("0.001"), WORKING_DAYS) == 0
+    assert working_minutes(Decimal("0.5"), WORKING_HOURS) == 30
 
 
 # --- Calendar days (Bộ luật Dân sự 2015 Điều 147, 148)

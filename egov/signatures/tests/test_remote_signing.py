@@ -63,7 +63,7 @@ def test_remote_signature_over_the_api_validates(document, leader, leader_cert):
         {"signature_b64": base64.b64encode(signature).decode()},
         content_type="application/json",
     )
-    assert again.status_code == 400  # a request is completed once
+    assert again.status_code == 422  # a request is completed once
 
 
 def test_a_wrong_signature_is_refused(document, leader, leader_cert):
@@ -79,7 +79,7 @@ def test_a_wrong_signature_is_refused(document, leader, leader_cert):
         {"signature_b64": base64.b64encode(wrong).decode()},
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "does not match" in response.json()["message"]
     assert document.versions.count() == 1
     assert SignatureValidation.objects.count() == 0

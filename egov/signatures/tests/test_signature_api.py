@@ -28,7 +28,7 @@ def test_sign_validate_and_read_latest(document, leader, leader_cert, specialist
         {"certificate_id": leader_cert.pk, "pin": "111111", "level": "B-B"},
         content_type="application/json",
     )
-    assert wrong.status_code == 400
+    assert wrong.status_code == 422
     assert wrong.json()["message"] == "Wrong PIN."
 
     reader = _client(specialist)  # anyone of the unit may check signatures
