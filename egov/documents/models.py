@@ -12,11 +12,17 @@ def version_storage_key(instance: "DocumentVersion", filename: str) -> str:
 
 
 class Document(models.Model):
-    """A document's identity: a title, the unit it belongs to and its versions.
+    """A document's identity: a title, the unit it belongs to, its purpose and its versions.
 
-    Higher apps (dossiers, official documents, meetings) link to documents; this app decides
-    only who in the owning unit may see them (permissions.py).
+    Higher apps (dossiers, official documents, meetings) link to documents. Who may see one follows
+    from its purpose (permissions.py): a unit's own document is seen in the unit, a citizen's by the
+    citizen, a dossier's paper or result by those who may see the dossier.
     """
+
+    class Purpose(models.TextChoices):
+        OFFICE = "office", _("Document of the unit")
+        DOSSIER = "dossier", _("Paper or result of a dossier")
+        PERSONAL = "personal", _("Citizen's own document")
 
     title = models.CharField(_("title"), max_length=500)
     # Folded title (egov.core.text.fold) for accent-insensitive search (docs/decisions/0002).
@@ -31,6 +37,11 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose, default=Purpose.OFFICE)
+    # The citizen whose document it is (their upload, or a paper of their dossier): they always see it.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     current_version = models.OneToOneField(
         "DocumentVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

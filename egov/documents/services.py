@@ -53,8 +53,13 @@ def create_document(
     file: UploadedFile[bytes],
     uploaded_by: User,
     origin: DocumentVersion.Origin = Origin.UPLOAD,
+    purpose: Document.Purpose = Document.Purpose.OFFICE,
+    owner: User | None = None,
 ) -> Document:
-    """Check the file, then create the document with it as version 1."""
+    """Check the file, then create the document with it as version 1.
+
+    `purpose` decides who may see it (permissions.py); a citizen's upload is theirs (`owner`).
+    """
     _require_upload_origin(origin)
     title = title.strip()
     if not title or len(title) > TITLE_MAX_LENGTH:
@@ -65,7 +70,12 @@ def create_document(
     prepared = _prepare(validation.check_upload(file))
     with _removing_new_files_on_failure() as written, transaction.atomic():
         document = Document.objects.create(
-            title=title, search_title=fold(title)[:TITLE_MAX_LENGTH], unit=unit, created_by=uploaded_by
+            title=title,
+            search_title=fold(title)[:TITLE_MAX_LENGTH],
+            unit=unit,
+            created_by=uploaded_by,
+            purpose=purpose,
+            owner=owner,
         )
         version = _create_version(
             document, prepared, number=1, origin=origin, created_by=uploaded_by, written=written
@@ -78,8 +88,40 @@ def create_document(
             action="document.created",
             target=document,
             unit_id=unit.pk,
-            after={"title": title, "unit": unit.identifier, **_version_facts(version)},
+            after={
+                "title": title,
+                "unit": unit.identifier,
+                "purpose": purpose,
+                "owner": owner.pk if owner else None,
+                **_version_facts(version),
+            },
         )
+    return document
+
+
+def dedicate(
+    document: Document, *, purpose: Document.Purpose, owner: User | None = None, by: User | None
+) -> Document:
+    """Give a document the purpose it now serves (a unit's upload becoming a dossier's paper).
+
+    Called by the app that links it (egov.dossiers), in the transaction that links it. From then
+    on the purpose's rule decides who sees it; an owner, once set, is kept.
+    """
+    owner_id = document.owner_id or (owner.pk if owner is not None else None)
+    if document.purpose == purpose and document.owner_id == owner_id:
+        return document
+    before = {"purpose": document.purpose, "owner": document.owner_id}
+    Document.objects.filter(pk=document.pk).update(purpose=purpose, owner_id=owner_id)
+    document.purpose = purpose
+    document.owner_id = owner_id
+    audit.record(
+        actor=by,
+        action="document.dedicated",
+        target=document,
+        unit_id=document.unit_id,
+        before=before,
+        after={"purpose": purpose, "owner": owner_id},
+    )
     return document
 
 

@@ -28,6 +28,7 @@ from egov.documents.models import Document
 from egov.dossiers import deadlines, eforms, services
 from egov.dossiers.models import Channel, Dossier, DossierComponent, Draft, DraftAttachment, Status
 from egov.dossiers.permissions import can_receive_at
+from egov.dossiers.services import papers
 from egov.integrations.errors import IntegrationError
 from egov.integrations.population import CitizenRecord, lookup_citizen
 from egov.organization.calendar import get_calendar
@@ -273,9 +274,17 @@ def attach_from_store(
 
 
 def create_upload(title: str, unit: Unit, file: Any, by: User) -> Document:
+    """A paper the citizen uploads: their own document, seen by them until a dossier holds it."""
     from egov.documents.services import TITLE_MAX_LENGTH, create_document
 
-    return create_document(title=title[:TITLE_MAX_LENGTH], unit=unit, file=file, uploaded_by=by)
+    return create_document(
+        title=title[:TITLE_MAX_LENGTH],
+        unit=unit,
+        file=file,
+        uploaded_by=by,
+        purpose=Document.Purpose.PERSONAL,
+        owner=by,
+    )
 
 
 # --- The citizen's data store (kho dữ liệu, ND 45/2020 Điều 16) ------------------------------------
@@ -430,6 +439,7 @@ def submit_online(draft: Draft, *, by: User, now: dt.datetime | None = None) -> 
             version,
             {a.catalogue_component_id: a.document for a in attachments},
             {a.catalogue_component_id for a in attachments if a.from_store},
+            by=by,
         )
         review_due = get_calendar().add_working_hours(now, REVIEW_WORKING_HOURS)
         services.record_online_submission(
@@ -447,6 +457,8 @@ def _save_components(
     version: ProcedureVersion,
     documents: Mapping[int, Document],
     from_store: Set[int] = frozenset(),
+    *,
+    by: User,
 ) -> None:
     """One row per paper; a paper taken from the store is flagged reused (QĐ 766 4.3–4.4)."""
     rows: list[DossierComponent] = []
@@ -454,6 +466,8 @@ def _save_components(
         document = documents.get(component.pk)
         if document is None and not component.form:
             continue  # an optional paper not given
+        if document is not None:
+            papers.hold(dossier, document, by=by)
         rows.append(
             DossierComponent(
                 dossier=dossier,
@@ -577,7 +591,7 @@ def supply_online(
         raise ValidationError(_("Upload at least one of the papers asked for."))
     now = now or timezone.now()
     calendar = get_calendar()
-    documents = _add_supplied(dossier, attachments)
+    documents = _add_supplied(dossier, attachments, by=by)
     if dossier.received_at is None:
         review_due = calendar.add_working_hours(now, REVIEW_WORKING_HOURS)
         services.change_status(
@@ -607,10 +621,11 @@ def supply_online(
     return dossier
 
 
-def _add_supplied(dossier: Dossier, attachments: Sequence[Supplied]) -> list[int]:
+def _add_supplied(dossier: Dossier, attachments: Sequence[Supplied], *, by: User) -> list[int]:
     rows = {c.catalogue_component_id: c for c in dossier.components.all() if c.catalogue_component_id}
     position = max(dossier.components.values_list("position", flat=True), default=0)
     for item in attachments:
+        papers.hold(dossier, item.document, by=by)
         existing = rows.get(item.catalogue_component.pk) if item.catalogue_component else None
         if existing is not None:
             existing.document = item.document

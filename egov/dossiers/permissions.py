@@ -10,7 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from egov.accounts.models import User
-from egov.dossiers.models import Consultation, Dossier
+from egov.documents.models import Document
+from egov.dossiers.models import Consultation, Dossier, DossierComponent, Status
 from egov.organization.models import Role, Unit
 from egov.organization.permissions import has_role_in, units_where
 from egov.procedures.models import ProcessStep
@@ -98,3 +99,41 @@ def can_work_on_step(user: User, dossier: Dossier, step: ProcessStep | None) -> 
     if step.role == Role.SPECIALIST and dossier.assignee_id == user.pk:
         return True
     return has_role_in(user, dossier.current_unit, Role(step.role))
+
+
+# --- The documents a dossier holds (registered with egov.documents.permissions in apps.py) ---------
+
+# The citizen sees the electronic result once the dossier is processed (it is then in their store).
+RESULT_READY = (Status.RESOLVED, Status.RETURNED)
+
+
+def documents_through_dossiers(user: User) -> Q:
+    """Documents the user reaches through dossiers: every paper and result of a dossier they may see.
+
+    A citizen sees the papers of their own dossiers, and the result once it is processed.
+    """
+    dossiers = dossiers_visible_to(user)
+    results = dossiers.filter(status__in=RESULT_READY) if user.is_citizen else dossiers
+    papers = DossierComponent.objects.filter(dossier__in=dossiers, document__isnull=False)
+    return Q(pk__in=papers.values("document_id")) | Q(
+        pk__in=results.filter(result_document__isnull=False).values("result_document_id")
+    )
+
+
+def may_add_document_version(user: User, document: Document) -> bool:
+    """Only those who handle an open dossier holding the document make new versions of it.
+
+    Handling: a staff role where the dossier now is, or being its specialist assignee.
+    """
+    if not user.is_authenticated or user.is_citizen:
+        return False
+    holders = (
+        Dossier.objects.filter(
+            Q(pk__in=DossierComponent.objects.filter(document=document).values("dossier_id"))
+            | Q(result_document=document),
+            closed_at__isnull=True,
+        )
+        .select_related("current_unit")
+        .order_by("pk")
+    )
+    return any(can_act_as(user, dossier, *STAFF_ROLES) for dossier in holders)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from egov.accounts.http import AuthenticatedRequest
 from egov.core.pdf import qr_svg
 from egov.documents import services as document_services
-from egov.documents.models import Document
+from egov.documents.permissions import documents_visible_to, get_document_for_user
 from egov.dossiers import eforms, online, printing, services
 from egov.dossiers.forms import FeeChoiceForm
 from egov.dossiers.models import Dossier, DossierComponent, Draft, Status
@@ -174,7 +174,7 @@ def _save(
             if upload is not None:
                 online.attach_to_draft(draft, by=request.user, component=component, file=upload)
             elif chosen.isdigit() and attached.get(component.pk) != int(chosen):
-                document = Document.objects.filter(pk=int(chosen)).first()
+                document = documents_visible_to(request.user).filter(pk=int(chosen)).first()
                 if document is None:
                     raise ValidationError(_("This document is not in your data store."))
                 online.attach_from_store(draft, component=component, document=document, by=request.user)
@@ -238,7 +238,7 @@ def draft_file(request: AuthenticatedRequest, pk: int, document_id: int) -> File
 
 
 def _serve(request: AuthenticatedRequest, document_id: int) -> FileResponse:
-    document = Document.objects.select_related("current_version").get(pk=document_id)
+    document = get_document_for_user(request.user, document_id)
     version = document.current_version
     if version is None:
         raise Http404

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from egov.accounts.models import User
 from egov.documents.models import Document, DocumentVersion
+from egov.documents.permissions import documents_visible_to
 from egov.organization.models import Role
 from egov.organization.permissions import units_where
 from egov.signatures.models import SignatureValidation
@@ -15,9 +16,8 @@ def awaiting_my_signature(user: User) -> QuerySet[Document]:
     """Documents of units where the user is a leader whose current version is a PDF they have
     not signed yet (no signed version of the document was made by them)."""
     return (
-        Document.objects.filter(
-            unit__in=units_where(user, Role.LEADER), current_version__mime_type="application/pdf"
-        )
+        documents_visible_to(user)
+        .filter(unit__in=units_where(user, Role.LEADER), current_version__mime_type="application/pdf")
         .exclude(
             pk__in=DocumentVersion.objects.filter(
                 origin=DocumentVersion.Origin.SIGNED, created_by=user

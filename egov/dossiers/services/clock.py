@@ -73,7 +73,7 @@ def receive_supplement(
     now = now or timezone.now()
     calendar = get_calendar()
     if components:
-        replace_documents(dossier, components)
+        replace_documents(dossier, components, by=by)
     assert dossier.paused_at is not None
     dossier.paused_minutes += calendar.working_minutes_between(dossier.paused_at, now)
     dossier.paused_at = None

@@ -28,6 +28,7 @@ from egov.dossiers.models import (
     Status,
 )
 from egov.dossiers.permissions import can_receive_at
+from egov.dossiers.services import papers
 from egov.dossiers.services.fees import charge_for, save_fee_lines
 from egov.dossiers.services.transitions import (
     change_status,
@@ -148,7 +149,7 @@ def register_at_desk(
                 submission_key=submission_key,
                 charge=charge,
             )
-            _save_components(dossier, version, components)
+            _save_components(dossier, version, components, by=received_by)
             record_event(
                 dossier, "registered", received_by, None, Status.REGISTERED, at=now, to_unit=receiving_unit
             )
@@ -245,7 +246,7 @@ def accept_after_supplement(
     if not can_receive_at(by, dossier.receiving_unit):
         raise PermissionDenied
     if components:
-        replace_documents(dossier, components)
+        replace_documents(dossier, components, by=by)
     _check_outcome(
         dossier.procedure_version, _current_inputs(dossier), DeskOutcome(DeskOutcome.ACCEPT), dossier.channel
     )
@@ -329,10 +330,12 @@ def _check_outcome(
 
 
 def _save_components(
-    dossier: Dossier, version: ProcedureVersion, components: Sequence[ComponentInput]
+    dossier: Dossier, version: ProcedureVersion, components: Sequence[ComponentInput], *, by: User
 ) -> None:
     rows = []
     for position, item in enumerate(components, start=1):
+        if item.document is not None:
+            papers.hold(dossier, item.document, by=by)
         rows.append(
             DossierComponent(
                 dossier=dossier,
@@ -357,11 +360,13 @@ def _current_inputs(dossier: Dossier) -> list[ComponentInput]:
     ]
 
 
-def replace_documents(dossier: Dossier, components: Sequence[ComponentInput]) -> None:
+def replace_documents(dossier: Dossier, components: Sequence[ComponentInput], *, by: User) -> None:
     """Put newly brought papers in their components (a supplement), adding the extra ones."""
     by_component = {c.catalogue_component_id: c for c in dossier.components.all()}
     next_position = max((c.position for c in by_component.values()), default=0) + 1
     for item in components:
+        if item.document is not None:
+            papers.hold(dossier, item.document, by=by)
         existing = by_component.get(item.catalogue_component.pk if item.catalogue_component else None)
         if existing is not None:
             existing.document = item.document or existing.document

@@ -16,6 +16,7 @@ from egov.dossiers.models import (
     Status,
 )
 from egov.dossiers.permissions import can_act_as, can_receive_at
+from egov.dossiers.services import papers
 from egov.dossiers.services.transitions import (
     change_status,
     record_event,
@@ -53,6 +54,7 @@ def attach_result(dossier: Dossier, *, by: User, document: Document) -> Dossier:
             raise PermissionDenied
     else:
         raise ValidationError(_("A result can only be attached while the dossier is processed."))
+    papers.hold(dossier, document, by=by)
     dossier.result_document = document
     dossier.save(update_fields=["result_document"])
     record_event(dossier, "result_attached", by, None, None, data={"document": document.pk})
@@ -127,6 +129,8 @@ def generate_result(dossier: Dossier, *, by: User, note: str = "") -> Document:
         unit=dossier.current_unit,
         file=SimpleUploadedFile(f"ket-qua-{dossier.code}.pdf", pdf, content_type="application/pdf"),
         uploaded_by=by,
+        purpose=Document.Purpose.DOSSIER,
+        owner=dossier.citizen,
     )
     attach_result(dossier, by=by, document=document)
     return document

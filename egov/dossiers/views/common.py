@@ -86,7 +86,13 @@ def component_inputs(
             continue
         document = None
         if upload:
-            document = create_document(title=item.name[:500], unit=unit, file=upload, uploaded_by=user)
+            document = create_document(
+                title=item.name[:500],
+                unit=unit,
+                file=upload,
+                uploaded_by=user,
+                purpose=Document.Purpose.DOSSIER,
+            )
             created.append(document)
         catalogue = item if not isinstance(item, DossierComponent) else item.catalogue_component
         inputs.append(

@@ -21,6 +21,7 @@ from egov.accounts.models import User
 from egov.core import audit
 from egov.documents import services as document_services
 from egov.documents.models import Document
+from egov.documents.permissions import get_document_for_user
 from egov.documents.services import create_document
 from egov.dossiers import deadlines, forms, online, printing, services
 from egov.dossiers.models import Channel, Consultation, Dossier, DossierComponent, Status
@@ -231,6 +232,7 @@ def _run_attach(form: Any, dossier: Dossier, user: User, created: list[Document]
         unit=dossier.current_unit,
         file=form.cleaned_data["file"],
         uploaded_by=user,
+        purpose=Document.Purpose.DOSSIER,
     )
     created.append(document)
     services.attach_result(dossier, by=user, document=document)
@@ -458,14 +460,14 @@ def detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
 def dossier_file(request: AuthenticatedRequest, code: str, document_id: int) -> FileResponse:
     """A paper or the result of a dossier, for anyone who may see the dossier.
 
-    Documents are owned by the unit that scanned them; staff of the competent unit and consulted
-    units reach them through the dossier, never directly.
+    A dossier's documents are seen by whoever may see the dossier (the documents' access rule,
+    egov.documents.permissions); the link to this dossier is checked too.
     """
     dossier = get_dossier_for_user(request.user, code)
     linked = DossierComponent.objects.filter(dossier=dossier, document_id=document_id).exists()
     if not (linked or dossier.result_document_id == document_id):
         raise Http404
-    document = Document.objects.select_related("current_version").get(pk=document_id)
+    document = get_document_for_user(request.user, document_id)
     version = document.current_version
     if version is None:
         raise Http404

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from egov.documents.models import Document
 from egov.documents.services import create_document
 from egov.documents.tests.files import pdf_bytes
 from egov.dossiers import online, services
@@ -47,6 +48,7 @@ def resolved(dossier: Dossier, document_title: str = "Giấy khai sinh", *, sign
         unit=unit,
         file=SimpleUploadedFile("ket-qua.pdf", pdf_bytes("Giay khai sinh"), content_type="application/pdf"),
         uploaded_by=uploader,
+        purpose=Document.Purpose.DOSSIER,  # as attach_result dedicates it
     )
     if signed_by is not None:
         certificate = signature_services.issue_certificate(
