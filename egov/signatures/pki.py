@@ -94,12 +94,16 @@ def pki_base_url() -> str:
 _BASES_FILE = "base-urls.txt"
 
 
+def _remembered_base_urls(directory: Path) -> list[str]:
+    path = directory / _BASES_FILE
+    return path.read_text().split() if path.exists() else []
+
+
 def _remember_base_url(directory: Path, base: str) -> None:
     """Note the address written into a certificate: egov may run elsewhere later (another port)."""
-    path = directory / _BASES_FILE
-    known = path.read_text().split() if path.exists() else []
+    known = _remembered_base_urls(directory)
     if base not in known:
-        path.write_text("\n".join([*known, base]) + "\n")
+        (directory / _BASES_FILE).write_text("\n".join([*known, base]) + "\n")
 
 
 def known_base_urls() -> tuple[str, ...]:
@@ -108,9 +112,7 @@ def known_base_urls() -> tuple[str, ...]:
     They all mean this egov's own PKI, wherever it runs now, so they are answered in-process:
     a demo seeded on port 8000 and served on 8123 still checks revocation (B-LT stays B-LT).
     """
-    path = pki_directory() / _BASES_FILE
-    known = path.read_text().split() if path.exists() else []
-    return tuple(dict.fromkeys([pki_base_url(), *known]))
+    return tuple(dict.fromkeys([pki_base_url(), *_remembered_base_urls(pki_directory())]))
 
 
 def _write_private(path: Path, data: bytes) -> None:
