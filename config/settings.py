@@ -370,6 +370,11 @@ TASKS = {"default": {"BACKEND": env("EGOV_TASK_BACKEND", "django_tasks_db.Databa
 # A task worker silent for this long is taken for dead and its tasks are queued again (egov.core.workers).
 EGOV_WORKER_LEASE_SECONDS = env_int("EGOV_WORKER_LEASE_SECONDS", 30)
 
+# --- Audit log (egov.core.audit) ----------------------------------------------------------------
+# Independent hash chains, each with its own head row: appends in different chains never wait on
+# one another. Changing the number later is safe (existing chains stay as they are and verify).
+EGOV_AUDIT_CHAINS = env_int("EGOV_AUDIT_CHAINS", 16)
+
 # --- Deployment identity ------------------------------------------------------------------------
 EGOV_DEPLOYMENT_NAME = env("EGOV_DEPLOYMENT_NAME", "Tỉnh Thái Nguyên")
 # Working-day calendar: country whose public holidays seed it (Bộ luật Lao động 2019 Điều 112).

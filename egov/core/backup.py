@@ -282,5 +282,5 @@ def check(manifest: dict[str, Any]) -> RestoreReport:
         report.problems.append(f"file {name} was already missing at the backup")
     checked, chain_problems = verify_chain()
     report.audit_entries = checked
-    report.problems.extend(f"audit entry #{p.seq}: {p.problem}" for p in chain_problems)
+    report.problems.extend(f"audit log {p}" for p in chain_problems)
     return report

@@ -6,9 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """One append-only, hash-chained record of who read or changed what (egov.core.audit)."""
+    """One append-only, hash-chained record of who read or changed what (egov.core.audit).
 
-    seq = models.BigIntegerField(_("sequence"), unique=True)
+    Entries form several independent chains (`chain`), each numbered from 1 by `seq`.
+    """
+
+    chain = models.PositiveSmallIntegerField(_("chain"), default=0)
+    seq = models.BigIntegerField(_("sequence"))
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -32,17 +36,23 @@ class AuditEntry(models.Model):
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        ordering = ["seq"]
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor", "at"], name="audit_actor_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"{self.chain}#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
     def chained_fields(self) -> dict[str, Any]:
-        """The fields the hash covers, in their stored (JSON-normalised) form."""
+        """The fields the hash covers, in their stored (JSON-normalised) form.
+
+        The chain key is not among them (entries written before there were several chains are
+        chain 0 and must keep their hashes): `prev_hash` and `seq` already tie an entry to its
+        place in its chain, and the anchors record each chain's hash by key.
+        """
         return {
             "seq": self.seq,
             "at": self.at.isoformat(),
@@ -60,8 +70,10 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row that serialises appends and remembers the last link (finds tail cuts)."""
+    """One chain's head: the row that serialises that chain's appends and remembers its last link
+    (finds tail cuts). Writes to other chains never wait on it."""
 
+    chain = models.PositiveSmallIntegerField(_("chain"), unique=True, default=0)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
@@ -69,7 +81,7 @@ class AuditChainHead(models.Model):
         verbose_name = _("audit chain head")
 
     def __str__(self) -> str:
-        return f"audit head #{self.last_seq}"
+        return f"audit chain {self.chain} head #{self.last_seq}"
 
 
 class WorkerBeat(models.Model):

@@ -45,7 +45,7 @@ def force_verified_login(client: Client, user: User, device: TOTPDevice) -> None
 
 def actions(user: User | None = None) -> list[tuple[str, object]]:
     """(action, after) of the audit entries, oldest first; about `user` if given."""
-    entries = AuditEntry.objects.order_by("seq")
+    entries = AuditEntry.objects.order_by("id")
     if user is not None:
         entries = entries.filter(object_type="accounts.user", object_id=str(user.pk))
     return [(e.action, e.after) for e in entries if e.action.startswith(("auth.", "api_token."))]

@@ -72,9 +72,7 @@ def _sms_to(phone: str) -> list[str]:
 
 
 def _citizen_actions() -> list[tuple[str, object]]:
-    return [
-        (e.action, e.after) for e in AuditEntry.objects.order_by("seq") if e.action.startswith("citizen.")
-    ]
+    return [(e.action, e.after) for e in AuditEntry.objects.order_by("id") if e.action.startswith("citizen.")]
 
 
 def _confirm_page(client: Client) -> str:

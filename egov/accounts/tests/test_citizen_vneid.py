@@ -72,13 +72,13 @@ def _log_in(client, national_id: str = AN, next_url: str = ""):
 
 
 def _actions(prefix: str = "citizen.") -> list[str]:
-    return [e.action for e in AuditEntry.objects.order_by("seq") if e.action.startswith(prefix)]
+    return [e.action for e in AuditEntry.objects.order_by("id") if e.action.startswith(prefix)]
 
 
 def _failures() -> list[object]:
     return [
         e.after["reason"]
-        for e in AuditEntry.objects.filter(action="citizen.login_vneid_failed").order_by("seq")
+        for e in AuditEntry.objects.filter(action="citizen.login_vneid_failed").order_by("id")
     ]
 
 

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         checked, problems = verify_chain()
         for problem in problems:
-            self.stderr.write(f"entry #{problem.seq}: {problem.problem}")
+            self.stderr.write(str(problem))
         if problems:
             raise CommandError(f"audit log is NOT intact: {len(problems)} problem(s) in {checked} entries")
         self.stdout.write(self.style.SUCCESS(f"audit log intact: {checked} entries verified"))
