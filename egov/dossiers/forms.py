@@ -254,7 +254,9 @@ class IntakeForm(FeeFieldsMixin, ComponentFieldsMixin):
         label=_("Reason"),
         required=False,
         widget=TEXTAREA,
-        help_text=_("Required for a refusal; shown on the supplement request."),
+        help_text=_(
+            "Required to refuse or to ask for papers; printed on the slip and sent to the applicant."
+        ),
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -301,8 +303,11 @@ class IntakeForm(FeeFieldsMixin, ComponentFieldsMixin):
                         _("Required: upload the scan, or choose why no scan is needed."),
                     )
         elif self.decision == DeskOutcome.SUPPLEMENT:
+            # ND 61/2018 Điều 17 khoản 1 điểm a: Mẫu 02 lists the papers and states the reason.
             if not _lines(data.get("missing", "")):
-                self.add_error("missing", _("List every missing paper at once."))
+                self.add_error("missing", _("List every paper to add or correct, all at once."))
+            if not data.get("reason", "").strip():
+                self.add_error("reason", _("Give the reason the papers are needed."))
         elif self.decision == DeskOutcome.REFUSE:
             if not data.get("reason", "").strip():
                 self.add_error("reason", _("Give the reasons for the refusal."))
@@ -394,11 +399,19 @@ class AssignForm(ActionForm):
         return data
 
 
+# Both halves of a supplement request are required, with messages that say what to write
+# (ND 61/2018 Điều 15 khoản 3, Điều 17 khoản 1 điểm a and khoản 2).
+SUPPLEMENT_MISSING_ERRORS = {"required": _("List every paper to add or correct, all at once.")}
+SUPPLEMENT_REASON_ERRORS = {"required": _("Give the reason the papers are needed.")}
+
+
 class SupplementRequestForm(ActionForm):
     missing = forms.CharField(
-        label=_("Missing papers (one per line)"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Missing papers (one per line)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=SUPPLEMENT_MISSING_ERRORS,
     )
-    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA)
+    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA, error_messages=SUPPLEMENT_REASON_ERRORS)
 
     def missing_list(self) -> list[str]:
         return _lines(self.cleaned_data["missing"])
@@ -573,9 +586,11 @@ class OnlineSupplementForm(ActionForm):
     """Everything missing from an online dossier, at once (ND 61/2018 Điều 17 khoản 1 b)."""
 
     missing = forms.CharField(
-        label=_("Missing papers (one per line)"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Missing papers (one per line)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=SUPPLEMENT_MISSING_ERRORS,
     )
-    reason = forms.CharField(label=_("Reason"), required=False, widget=TEXTAREA)
+    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA, error_messages=SUPPLEMENT_REASON_ERRORS)
 
     def missing_list(self) -> list[str]:
         return _lines(self.cleaned_data["missing"])

@@ -514,9 +514,7 @@ def request_supplement_online(
 ) -> Dossier:
     """Ask for every missing paper at once (ND 61/2018 Điều 17; Mẫu 02): status 5, notice sent."""
     _check_desk(dossier, by)
-    items = [item.strip() for item in missing if item.strip()]
-    if not items:
-        raise ValidationError({"missing": _("List every missing paper at once.")})
+    items = services.check_supplement_request(list(missing), reason)
     services.change_status(
         dossier,
         Status.SUPPLEMENT_REQUESTED,
@@ -563,12 +561,13 @@ class Supplied:
 
 def missing_items(dossier: Dossier) -> list[str]:
     """What the latest supplement request lists."""
-    event = (
-        dossier.events.filter(kind__in=("supplement_requested", "supplement_requested_at_desk"))
-        .order_by("-at", "-pk")
-        .first()
-    )
-    return list(event.data.get("missing", [])) if event else []
+    return supplement_request(dossier)[0]
+
+
+def supplement_request(dossier: Dossier) -> tuple[list[str], str]:
+    """The latest supplement request's list and reason (ND 61/2018 Điều 17 khoản 2: both shown)."""
+    event = dossier.events.filter(kind__in=services.SUPPLEMENT_KINDS).order_by("-at", "-pk").first()
+    return (list(event.data.get("missing", [])), event.note) if event else ([], "")
 
 
 def supply_online(

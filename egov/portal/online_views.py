@@ -336,10 +336,19 @@ def citizen_dossier(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 def _dossier_context(dossier: Dossier, upload_errors: list[str] | None = None) -> dict[str, Any]:
     events = [
-        {"at": event.at, "text": CITIZEN_EVENTS[event.kind], "missing": event.data.get("missing", [])}
+        {
+            "at": event.at,
+            "text": CITIZEN_EVENTS[event.kind],
+            "missing": event.data.get("missing", []),
+            # The reason of a supplement request is the applicant's to read (ND 61/2018 Điều 17 k.2).
+            "reason": event.note if event.kind in services.SUPPLEMENT_KINDS else "",
+        }
         for event in dossier.events.order_by("at", "pk")
         if event.kind in CITIZEN_EVENTS
     ]
+    missing, reason = (
+        online.supplement_request(dossier) if dossier.status == Status.SUPPLEMENT_REQUESTED else ([], "")
+    )
     components = list(
         DossierComponent.objects.filter(dossier=dossier).select_related("document").order_by("position")
     )
@@ -348,7 +357,8 @@ def _dossier_context(dossier: Dossier, upload_errors: list[str] | None = None) -
         "dossier": dossier,
         "events": events,
         "components": components,
-        "missing": online.missing_items(dossier) if dossier.status == Status.SUPPLEMENT_REQUESTED else [],
+        "missing": missing,
+        "supplement_reason": reason,
         "can_supply": dossier.status == Status.SUPPLEMENT_REQUESTED,
         "result": result,
         "validation": _result_validation(dossier) if result else None,

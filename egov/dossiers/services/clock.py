@@ -19,6 +19,7 @@ from egov.dossiers.services.intake import ComponentInput, replace_documents
 from egov.dossiers.services.transitions import (
     OPEN_BEFORE_RESULT,
     change_status,
+    check_supplement_request,
     notify,
     queue_portal_sync,
     record_event,
@@ -39,9 +40,7 @@ def request_supplement(
     """
     require_status(dossier, Status.PROCESSING)
     require_step_role(dossier, by)
-    missing = [item.strip() for item in missing if item.strip()]
-    if not missing or not reason.strip():
-        raise ValidationError(_("List every missing paper and the reason, all at once."))
+    missing = check_supplement_request(missing, reason)
     now = now or timezone.now()
     assert dossier.received_at is not None
     too_late = not deadlines.supplement_still_allowed(get_calendar(), dossier.received_at, now)

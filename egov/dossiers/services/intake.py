@@ -32,6 +32,7 @@ from egov.dossiers.services import papers
 from egov.dossiers.services.fees import charge_for, save_fee_lines
 from egov.dossiers.services.transitions import (
     change_status,
+    check_supplement_request,
     notify_applicant,
     queue_portal_sync,
     record_event,
@@ -307,8 +308,8 @@ def _check_outcome(
         raise ValidationError(_("Choose exactly one outcome: accept, request a supplement or refuse."))
     if outcome.decision == DeskOutcome.REFUSE and not outcome.reason.strip():
         raise ValidationError({"reason": _("Give the reasons for the refusal.")})
-    if outcome.decision == DeskOutcome.SUPPLEMENT and not outcome.missing:
-        raise ValidationError({"missing": _("List every missing paper at once.")})
+    if outcome.decision == DeskOutcome.SUPPLEMENT:
+        check_supplement_request(outcome.missing, outcome.reason)
     for item in components:
         if item.exemption and item.exemption not in EXEMPTIONS:
             raise ValidationError(

@@ -37,6 +37,24 @@ OPEN_BEFORE_RESULT = (
 )
 
 
+def check_supplement_request(missing: list[str], reason: str) -> list[str]:
+    """The papers to add or correct and why, both required; returns the cleaned list.
+
+    A supplement request names every paper at once and states its reason (ND 61/2018 Điều 15
+    khoản 3, Điều 17 khoản 1 điểm a: "nêu rõ lý do" on Mẫu 02; ND 118/2025 Điều 11: one request
+    only), and an online applicant is told both (ND 61/2018 Điều 17 khoản 2).
+    """
+    items = [item.strip() for item in missing if item.strip()]
+    errors: dict[str, str] = {}
+    if not items:
+        errors["missing"] = _("List every paper to add or correct, all at once.")
+    if not reason.strip():
+        errors["reason"] = _("Give the reason the papers are needed.")
+    if errors:
+        raise ValidationError(errors)
+    return items
+
+
 def resolve(dossier: Dossier, *, by: User, now: dt.datetime, outcome: str, note: str = "") -> None:
     """Processing is over (status 9): the dossier goes back to the receiving desk with its outcome."""
     dossier.outcome = outcome
@@ -203,7 +221,7 @@ def change_status(
         before={"status": before},
         after={"status": int(to), **(data or {})},
     )
-    notify(dossier, kind)
+    notify(dossier, kind, note=note, data=data)
     queue_portal_sync(dossier)
 
 
@@ -221,12 +239,35 @@ NOTIFIED = {
 }
 
 
-def notify(dossier: Dossier, kind: str) -> None:
-    """Tell the applicant about the event `kind` when it is one they hear about."""
+def notify(dossier: Dossier, kind: str, *, note: str = "", data: dict[str, Any] | None = None) -> None:
+    """Tell the applicant about the event `kind` when it is one they hear about.
+
+    `note` and `data` are the event's: a supplement notice carries its reason and its list.
+    """
     if kind not in NOTIFIED:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        notify_applicant(dossier, _notification_text(dossier, kind))
+        text = _notification_text(dossier, kind)
+        if kind in SUPPLEMENT_KINDS:
+            text = f"{text} {supplement_details(list((data or {}).get('missing', [])), note)}"
+        notify_applicant(dossier, text)
+
+
+# The requests for more papers (at the desk, online, or after appraisal).
+SUPPLEMENT_KINDS = ("supplement_requested", "supplement_requested_at_desk")
+
+
+def supplement_details(missing: list[str], reason: str) -> str:
+    """The list and the reason of a supplement request in one line, as the applicant reads them.
+
+    ND 61/2018 Điều 17 khoản 2: the online notice states the content, the reason and full
+    guidance, so the applicant can supply everything at once without coming to the desk.
+    """
+    items = "; ".join(f"{number}) {item}" for number, item in enumerate(missing, start=1))
+    return _("Papers to add or correct: %(items)s. Reason: %(reason)s.") % {
+        "items": items,
+        "reason": reason.strip().rstrip("."),
+    }
 
 
 def _notification_text(dossier: Dossier, kind: str) -> str:
