@@ -17,6 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from egov.accounts.models import User
 from egov.procedures import exchange, services
 from egov.procedures.models import (
     Component,
@@ -216,9 +217,24 @@ class ProcedureVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ProcedureVersio
     list_filter = ["change", "sector", "online_level"]
     search_fields = ["procedure__code", "name"]
     list_select_related = ["procedure", "decision", "sector"]
-    readonly_fields = ["procedure_link"]
     exclude = ["search_text"]
     inlines = [ComponentInline, FeeInline, ProcessStepInline]
+
+    # The forwarding cut-off is the province's own setting, not the decision's (ND 61/2018
+    # Điều 18; checklist 53): it alone can be changed here, through the service that audits it.
+    EDITABLE = ("forward_cutoff",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("procedures.change_procedureversion")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fixed = [f.name for f in ProcedureVersion._meta.concrete_fields if f.name not in self.EDITABLE]
+        return ["procedure_link", *[name for name in fixed if name not in ("id", "search_text")]]
+
+    def save_model(self, request: HttpRequest, obj: ProcedureVersion, form: Any, change: bool) -> None:
+        assert change
+        assert isinstance(request.user, User)
+        services.set_forward_cutoff(obj, form.cleaned_data.get("forward_cutoff"), by=request.user)
 
     @admin.display(description=_("procedure"))
     def procedure_link(self, obj: ProcedureVersion) -> str:

@@ -5,6 +5,7 @@ replacing and abolished procedures. Each publication becomes a new ProcedureVers
 never edited, so a dossier keeps the rules it was received under.
 """
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -190,6 +191,7 @@ class _Writer:
             applicant_types=list(spec.applicant_types),
             time_limit_value=spec.time_limit_value,
             time_limit_unit=spec.time_limit_unit,
+            forward_cutoff=spec.forward_cutoff,
             legal_basis=spec.legal_basis,
             result=spec.result,
             conditions=spec.conditions,
@@ -300,6 +302,30 @@ def _write(parsed: ParsedCatalogue, *, imported_by: User | None) -> None:
             },
         )
     writer.finish()
+
+
+# --- Local settings of a version ----------------------------------------------------------------
+
+
+def set_forward_cutoff(version: ProcedureVersion, cutoff: dt.time | None, *, by: User) -> ProcedureVersion:
+    """Set the hour after which a desk dossier of this version is forwarded the next working morning.
+
+    The one field of a version the province sets itself rather than the decision: ND 61/2018
+    Điều 18 fixes 15:00 and lets a procedure carry its own (vn-standards.md checklist 53). A dossier
+    stores its forwarding deadline at receipt, so a change here never moves an old one.
+    """
+    # Read from the row: the admin's form has already put the new value on `version`.
+    before = ProcedureVersion.objects.values_list("forward_cutoff", flat=True).get(pk=version.pk)
+    version.forward_cutoff = cutoff
+    version.save(update_fields=["forward_cutoff"])
+    audit.record(
+        actor=by,
+        action="catalogue.forward_cutoff_set",
+        target=version,
+        before={"forward_cutoff": before.strftime("%H:%M") if before else None},
+        after={"forward_cutoff": cutoff.strftime("%H:%M") if cutoff else None},
+    )
+    return version
 
 
 # --- Export ------------------------------------------------------------------------------------

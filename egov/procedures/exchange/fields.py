@@ -14,6 +14,7 @@ from egov.procedures.exchange.spec import CatalogueError, ParsedCatalogue
 # Mã TTHC as given by the national database of administrative procedures (CSDLQG về TTHC).
 _CODE = re.compile(r"\d\.\d{6}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CLOCK_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 # --- Reading values ----------------------------------------------------------------------------
@@ -173,6 +174,16 @@ class Fields:
         except ValueError:
             self.error(key, _("“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": value})
             return None
+
+    def clock_time(self, key: str) -> dt.time | None:
+        """An optional time of day written HH:MM (24 hours)."""
+        value = self.text(key, required=False)
+        if not value:
+            return None
+        if not _CLOCK_TIME.fullmatch(value):
+            self.error(key, _("“%(value)s” is not a time of day in the form HH:MM.") % {"value": value})
+            return None
+        return dt.time.fromisoformat(value)
 
     def decimal(self, key: str, *, max_digits: int, decimal_places: int = 2) -> Decimal | None:
         """A positive decimal given as a string ("0.5") or a number, as the model field stores it."""

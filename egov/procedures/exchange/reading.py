@@ -85,6 +85,8 @@ def _read_version(f: Fields) -> VersionSpec | None:
         limit_value = time_limit.decimal("value", max_digits=6)
         limit_unit = time_limit.choice("unit", TIME_UNITS)
         time_limit.unknown({"value", "unit"})
+    # Optional: after this hour a desk dossier is forwarded the next working morning (checklist 53).
+    forward_cutoff = f.clock_time("forward_cutoff")
 
     fees = read_fees(f.items("fees", required=False), maximum=_MAX_AMOUNT)
 
@@ -150,6 +152,7 @@ def _read_version(f: Fields) -> VersionSpec | None:
         fees=tuple(spec for _item, spec in fees),
         steps=tuple(steps),
         form_schema=form_schema,
+        forward_cutoff=forward_cutoff,
     )
 
 
@@ -446,6 +449,7 @@ def _group_csv_row(
         entry["levels"] = _split_list(row["levels"])
         entry["applicant_types"] = _split_list(row["applicant_types"])
         entry["competent_unit"] = row.get("competent_unit")
+        entry["forward_cutoff"] = row.get("forward_cutoff")
         for column in CSV_LIST_COLUMNS:
             entry[column] = _json_cell(ctx, column, row[column])
         if row.get("form", "").strip():

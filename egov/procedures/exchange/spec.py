@@ -71,7 +71,7 @@ CSV_COLUMNS = (
     "components",
     "steps",
 )
-CSV_OPTIONAL_COLUMNS = ("decision_title", "competent_unit", "form")
+CSV_OPTIONAL_COLUMNS = ("decision_title", "competent_unit", "form", "forward_cutoff")
 CSV_LIST_COLUMNS = ("fees", "components", "steps")
 # How a field of the JSON document is called in the CSV file, for error reports.
 CSV_FIELD_NAMES = {
@@ -98,6 +98,7 @@ ENTRY_FIELDS = frozenset(
         "competent_unit",
         "applicant_types",
         "time_limit",
+        "forward_cutoff",
         "fees",
         "components",
         "steps",
@@ -208,6 +209,8 @@ class VersionSpec:
     steps: tuple[StepSpec, ...]
     # The e-form for online submission ({"fields": [...]}); empty means the default form.
     form_schema: Mapping[str, Any] = field(default_factory=dict)
+    # The procedure's own forwarding cut-off (checklist 53); None means 15:00 (ND 61/2018 Điều 18).
+    forward_cutoff: dt.time | None = None
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,11 @@ def version_entry(version: ProcedureVersion, *, change: str = NEW) -> dict[str, 
             "value": decimal_text(version.time_limit_value),
             "unit": version.time_limit_unit,
         },
+    }
+    # Written only when set: without it the 15:00 of ND 61/2018 Điều 18 applies.
+    if version.forward_cutoff is not None:
+        entry["forward_cutoff"] = version.forward_cutoff.strftime("%H:%M")
+    entry |= {
         "fees": [fee_entry(fee) for fee in version.fees.all()],
         "components": [
             {
@@ -122,6 +127,7 @@ def to_csv(document: Mapping[str, Any]) -> str:
                 "levels": ";".join(entry.get("levels") or []),
                 "applicant_types": ";".join(entry.get("applicant_types") or []),
                 "competent_unit": entry.get("competent_unit") or "",
+                "forward_cutoff": entry.get("forward_cutoff") or "",
                 "form": json.dumps(entry["form"], ensure_ascii=False) if entry.get("form") else "",
             }
             for column in CSV_LIST_COLUMNS:
