@@ -8,6 +8,7 @@ from django.db import transaction
 from egov.accounts.models import User
 from egov.demo.dossiers import seed_dossiers
 from egov.dossiers.models import Dossier
+from egov.organization import naming
 from egov.organization import services as organization
 from egov.organization.models import Membership, OfficeHours, Role, Unit, UnitLevel
 from egov.procedures.models import Procedure
@@ -50,6 +51,11 @@ def _unit(
         parent=parent,
         **details,
     )
+
+
+def commune_address(name: str) -> str:
+    """ "Trụ sở UBND xã Đồng Hỷ, tỉnh Thái Nguyên": the commune's name keeps its capitals."""
+    return f"Trụ sở {naming.short_authority_name(Unit(name=name))}, tỉnh Thái Nguyên"
 
 
 def seed_units(levels: dict[str, UnitLevel]) -> dict[str, Unit]:
@@ -110,7 +116,7 @@ def seed_units(levels: dict[str, UnitLevel]) -> dict[str, Unit]:
             short_name=ward.name.replace("Phường ", "P. ").replace("Xã ", "X. "),
             division_code=f"{int(ward.code):05d}",
             receives_dossiers=True,
-            address=f"Trụ sở UBND {ward.name.lower().replace('xã', 'xã', 1)}, tỉnh Thái Nguyên",
+            address=commune_address(ward.name),
         )
         units[ward.name] = commune
         if ward.name in demo.FEATURED_COMMUNES:

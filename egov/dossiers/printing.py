@@ -21,6 +21,7 @@ from egov.core.pdf import qr_svg, render_pdf
 from egov.core.site import site_url
 from egov.dossiers import deadlines
 from egov.dossiers.models import Consultation, Dossier, DossierEvent, Status
+from egov.organization import naming
 from egov.organization.models import Unit
 from egov.procedures.models import Component, ProcedureVersion
 
@@ -181,7 +182,8 @@ def render_tracking_book(unit: Unit, start: dt.date, end: dt.date, *, edition: E
     """Sổ theo dõi hồ sơ (Mẫu 07; 2018: Mẫu 06) of the dossiers received at the unit, A4 landscape."""
     rows = tracking_book_rows(unit, start, end)
     context = {
-        "issuer": unit.name,
+        "issuer": naming.header_name(unit),
+        "issuer_name": naming.authority_name(unit),
         "edition": edition,
         "form_number": form_number("tracking_book", edition),
         "unit": unit,
@@ -400,7 +402,8 @@ def _name(event: DossierEvent | None) -> str:
 
 
 def _unit_with_address(unit: Unit) -> str:
-    return f"{unit.name}, {unit.address}" if unit.address else unit.name
+    name = naming.authority_name(unit)
+    return f"{name}, {unit.address}" if unit.address else name
 
 
 # --- Building the forms ---------------------------------------------------------------------------
@@ -431,19 +434,20 @@ def _common(
     dossier: Dossier, issuer: Unit, moment: dt.datetime, edition: Edition, kind: FormKind
 ) -> dict[str, Any]:
     """Header (ND 30/2020 Phụ lục I) and applicant block shared by forms 01–06."""
-    ancestors = {
-        unit.pk: unit for unit in Unit.objects.filter(pk__in=issuer.ancestor_ids()).select_related("level")
-    }
-    parent = ancestors.get(issuer.parent_id) if issuer.parent_id else None
+    ancestors = list(Unit.objects.filter(pk__in=issuer.ancestor_ids()).exclude(pk=issuer.pk))
+    parent = next((unit for unit in ancestors if unit.pk == issuer.parent_id), None)
     person = dossier.applicant_kind == Dossier.ApplicantKind.PERSON
     return {
         "dossier": dossier,
         "edition": edition,
         "form_number": form_number(kind, edition),
-        "issuer": issuer.name,
+        # Ô 2 of ND 30/2020 Phụ lục I: a commune's desk issues as its people's committee.
+        "issuer": naming.header_name(issuer),
+        "issuer_name": naming.authority_name(issuer),
         "issuer_unit": issuer,
-        "issuer_parent": parent.name if parent else "",
-        "place": _place(issuer, ancestors.values()),
+        "receiving_name": naming.authority_name(dossier.receiving_unit),
+        "issuer_parent": naming.governing_name(issuer, parent),
+        "place": naming.place_name(issuer, ancestors),
         "date": timezone.localdate(moment),
         "procedure_name": dossier.subject or dossier.procedure_version.name,
         "addressee": f"Ông/Bà {dossier.applicant_name}" if person else dossier.applicant_name,
@@ -451,17 +455,6 @@ def _common(
         "owner_name": dossier.owner_name or dossier.applicant_name,
         "owner_address": dossier.owner_address or dossier.applicant_address,
     }
-
-
-def _place(unit: Unit, ancestors: Iterable[Unit]) -> str:
-    """ND 30/2020 Phụ lục I ô 4: the province (or city) where the issuer sits, without its prefix."""
-    for ancestor in ancestors:
-        if ancestor.level.code == "province":
-            for prefix in ("Thành phố ", "Tỉnh ", "TP. "):
-                if ancestor.name.startswith(prefix):
-                    return ancestor.name.removeprefix(prefix)
-            return ancestor.name
-    return unit.name
 
 
 def _supplement_context(dossier: Dossier, edition: Edition) -> dict[str, Any]:
@@ -481,6 +474,7 @@ def _supplement_context(dossier: Dossier, edition: Edition) -> dict[str, Any]:
         "missing": [_component_row(name, catalogue.get(name.strip().casefold())) for name in missing],
         "reason": event.note,
         "contact_unit": contact,
+        "contact_name": naming.authority_name(contact),
         "guide_name": _name(event),
         "requested_at_text": vn_time(event.at),
     }

@@ -56,6 +56,7 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
                     "website",
                     "receives_dossiers",
                     "dissolved_on",
+                    "competence_basis",
                 ]
             }
             created = services.create_unit(

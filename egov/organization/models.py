@@ -93,6 +93,14 @@ class Unit(models.Model):
         help_text=_("Bộ phận Một cửa / Trung tâm Phục vụ hành chính công"),
     )
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    # Cited first on the results the unit issues (its founding decision, or the law on local
+    # government for a people's committee, which egov.organization.naming supplies when empty).
+    competence_basis = models.CharField(
+        _("basis of competence"),
+        max_length=500,
+        blank=True,
+        help_text=_("e.g. Quyết định số 12/QĐ-UBND ngày 01/07/2025 quy định chức năng, nhiệm vụ của Sở"),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = UnitQuerySet.as_manager()

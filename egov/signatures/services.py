@@ -24,6 +24,7 @@ from egov.accounts.models import User
 from egov.core import audit
 from egov.documents import services as document_services
 from egov.documents.models import DocumentVersion
+from egov.organization import naming
 from egov.organization.models import Membership, Role, Unit
 from egov.organization.permissions import has_role_in
 from egov.signatures import pki, signing
@@ -79,19 +80,23 @@ def issue_certificate(
     owner: User | None = None,
     unit: Unit | None = None,
 ) -> SigningCertificate:
-    """Issue a demo certificate: personal (CN = the holder's full name, O = their unit) or the
-    seal of a unit (CN = the unit, O = the province)."""
+    """Issue a demo certificate: personal (CN = the holder's full name, O = their unit's authority
+    name) or the seal of a unit (CN = O = the unit's authority name, "Ủy ban nhân dân xã Đồng Hỷ");
+    L is the province the unit belongs to."""
     if kind == "personal":
         if owner is None:
             raise ValueError("A personal certificate needs its holder.")
         unit = unit or _main_unit(owner)
         common_name = owner.display_name
-        organisation = unit.name if unit else pki.PROVINCE
+        organisation = naming.authority_name(unit) if unit else pki.PROVINCE
     else:
         if unit is None:
             raise ValueError("A seal certificate needs its unit.")
-        common_name, organisation = unit.name, _province_name(unit)
-    cert, path = pki.issue_certificate(common_name=common_name, organisation=organisation, kind=kind, pin=pin)
+        common_name = organisation = naming.authority_name(unit)
+    locality = naming.place_name(_root(unit)) if unit else pki.PROVINCE
+    cert, path = pki.issue_certificate(
+        common_name=common_name, organisation=organisation, kind=kind, pin=pin, locality=locality
+    )
     with transaction.atomic():
         return _save_certificate(
             cert, owner=owner, unit=unit, kind=kind, source="pkcs12", actor=issued_by, pkcs12_path=str(path)
@@ -159,10 +164,15 @@ def _main_unit(user: User) -> Unit | None:
     return membership.unit if membership else None
 
 
-def _province_name(unit: Unit) -> str:
+def _root(unit: Unit) -> Unit:
     root_id = unit.ancestor_ids()[0] if unit.ancestor_ids() else unit.pk
-    root = Unit.objects.filter(pk=root_id).first()
-    return root.name if root else pki.PROVINCE
+    return Unit.objects.filter(pk=root_id).first() or unit
+
+
+def _province_name(unit: Unit) -> str:
+    """The province the unit belongs to, as a division ("Tỉnh Thái Nguyên")."""
+    root = _root(unit)
+    return naming.division_name(root) or root.name
 
 
 def _position(user: User, unit: Unit) -> str:
@@ -272,15 +282,15 @@ def _appearance(certificate: SigningCertificate, user: User, unit: Unit) -> Appe
     if certificate.kind == "seal":
         seal_unit = certificate.unit or unit
         return Appearance(
-            signer_name=seal_unit.name,
+            signer_name=naming.authority_name(seal_unit),
             kind="seal",
-            image_png=seal_image(seal_unit.name, _province_name(seal_unit)),
+            image_png=seal_image(naming.authority_name(seal_unit), _province_name(seal_unit)),
         )
     name = user.display_name
     return Appearance(
         signer_name=name,
         position=_position(user, unit),
-        unit=unit.name,
+        unit=naming.authority_name(unit),
         image_png=signature_image(name),
     )
 

@@ -93,9 +93,8 @@ def test_receipt_has_every_field_of_form_01(received):
     code = received.code
     for expected in (
         "Mẫu số 01 – Thông tư số 03/2025/TT-VPCP",
-        "XÃ ĐỒNG HỶ",  # issuer
-        "TỈNH THÁI NGUYÊN",  # its parent
-        "Thái Nguyên, ngày 02 tháng 3 năm 2026",  # months from 3 on: no zero (ND 30 ô 4)
+        "ỦY BAN NHÂN DÂN XÃ ĐỒNG HỶ",  # issuer: the commune's committee, no governing body above
+        "Đồng Hỷ, ngày 02 tháng 3 năm 2026",  # the commune's place; months from 3 on: no zero (ô 4)
         "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
         f"Mã hồ sơ: {code}",
         f"Tiếp nhận hồ sơ của: Ông/Bà {APPLICANT}",
@@ -111,7 +110,7 @@ def test_receipt_has_every_field_of_form_01(received):
         "Thời hạn giải quyết hồ sơ theo quy định là: 3 ngày làm việc",
         "Thời gian nhận hồ sơ: 09 giờ 00 phút, ngày 02/03/2026",
         "Thời gian trả kết quả: 09 giờ 00 phút, ngày 05/03/2026",
-        "Nơi trả kết quả: Xã Đồng Hỷ, Số 1 đường Quang Trung, xã Đồng Hỷ",
+        "Nơi trả kết quả: Ủy ban nhân dân xã Đồng Hỷ, Số 1 đường Quang Trung, xã Đồng Hỷ",
         "thông báo qua tin nhắn (SMS) hoặc thư điện tử",
         "NGƯỜI NỘP HỒ SƠ",
         "NGƯỜI TIẾP NHẬN HỒ SƠ",

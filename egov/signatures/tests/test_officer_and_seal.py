@@ -31,7 +31,8 @@ def test_leader_then_seal_both_valid(document, leader, clerk, leader_cert, seal_
     assert seal_report["serial"] == seal_cert.serial
     assert seal_report["is_seal"]
     assert seal_report["signer_name"] == "Sở Tư pháp"
-    assert seal_report["organisation"] == "Tỉnh Thái Nguyên"
+    # The seal is the unit's own: O names it as well (L names the province).
+    assert seal_report["organisation"] == "Sở Tư pháp"
 
     # Both are visible on the last page: the seal overlaps the left of the leader's box (ND 30/2020).
     with sealed.file.open("rb") as handle, pikepdf.open(io.BytesIO(handle.read())) as pdf:
