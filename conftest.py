@@ -16,6 +16,12 @@ def _vietnamese_and_fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _audit_anchors(settings, tmp_path) -> None:
+    """Every test keeps its audit anchors (egov.core.audit_anchors) in its own directory."""
+    settings.EGOV_AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
+
+
+@pytest.fixture(autouse=True)
 def media(settings, tmp_path) -> Path:
     """Every test stores files in its own directory (parallel workers never see each other's)."""
     root: Path = tmp_path / "media"

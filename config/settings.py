@@ -374,6 +374,12 @@ EGOV_WORKER_LEASE_SECONDS = env_int("EGOV_WORKER_LEASE_SECONDS", 30)
 # Independent hash chains, each with its own head row: appends in different chains never wait on
 # one another. Changing the number later is safe (existing chains stay as they are and verify).
 EGOV_AUDIT_CHAINS = env_int("EGOV_AUDIT_CHAINS", 16)
+# Checkpoints of every chain's head, time-stamped by the TSA (egov.core.audit_anchors), are
+# appended here, outside the database. Production mounts write-once or remote storage here (S3
+# Object Lock, a WORM share, another host) that the database administrator cannot rewrite.
+EGOV_AUDIT_ANCHOR_DIR = Path(env("EGOV_AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit-anchors")))
+# The task worker writes a checkpoint this often when the log has grown (0: only by command).
+EGOV_AUDIT_CHECKPOINT_SECONDS = env_int("EGOV_AUDIT_CHECKPOINT_SECONDS", 600)
 
 # --- Deployment identity ------------------------------------------------------------------------
 EGOV_DEPLOYMENT_NAME = env("EGOV_DEPLOYMENT_NAME", "Tỉnh Thái Nguyên")

@@ -6,11 +6,15 @@
 - `media/`: every file under MEDIA_ROOT, copied after the database snapshot, so every file the
   snapshot names is there (files are immutable versions, written before their row commits);
 - `manifest.json`: the row count of every table and the SHA-256 of every file the database names,
-  both read from the same snapshot as the dump.
+  both read from the same snapshot as the dump;
+- `audit-anchors/`: the audit chains' anchors (egov.core.audit_anchors), copied before the
+  database snapshot, so the snapshot holds at least what every copied anchor names.
 
 `manage.py restore ARCHIVE` loads it into the configured database, which must be empty, and
-MEDIA_ROOT, which must be empty; then checks that every table has the manifest's count, that every
-file is there with its checksum, and that the audit chain verifies. See docs/howto/deploy.md.
+MEDIA_ROOT, which must be empty; puts the anchors into EGOV_AUDIT_ANCHOR_DIR when that holds none
+(anchors already there, on their write-once storage, are the authority and are kept); then checks
+that every table has the manifest's count, that every file is there with its checksum, and that
+the audit chains verify, against the anchors too. See docs/howto/deploy.md.
 """
 
 import datetime as dt
@@ -31,6 +35,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
 
+from egov.core import audit_anchors
 from egov.core.audit import verify_chain
 
 FORMAT = 1
@@ -38,6 +43,7 @@ PREFIX = "egov-backup-"
 MANIFEST = "manifest.json"
 PG_DUMP = "database.pgdump"
 SQLITE_COPY = "database.sqlite3"
+ANCHORS = "audit-anchors"
 
 Query = Callable[[str], list[tuple[Any, ...]]]
 
@@ -165,6 +171,10 @@ def backup(directory: Path, *, keep: int | None = None) -> Path:
     archive = directory / f"{PREFIX}{taken_at:%Y%m%dT%H%M%SZ}.tar"
     with tempfile.TemporaryDirectory(prefix="egov-backup-", dir=directory) as work_name:
         work = Path(work_name)
+        anchors = work / ANCHORS
+        anchors.mkdir()
+        for path in audit_anchors.anchor_files():  # before the snapshot: see the module's docstring
+            shutil.copy2(path, anchors / path.name)
         if connection.vendor == "postgresql":
             inventory = _postgresql_snapshot(work)
             database = PG_DUMP
@@ -186,6 +196,7 @@ def backup(directory: Path, *, keep: int | None = None) -> Path:
         with tarfile.open(partial, "w") as tar:
             tar.add(work / MANIFEST, arcname=MANIFEST)
             tar.add(work / database, arcname=database)
+            tar.add(anchors, arcname=ANCHORS)
             media = Path(settings.MEDIA_ROOT)
             if media.is_dir():
                 tar.add(media, arcname="media")
@@ -202,6 +213,7 @@ class RestoreReport:
     rows: int = 0
     files: int = 0
     audit_entries: int = 0
+    audit_anchors: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -229,6 +241,8 @@ def restore(archive: Path) -> RestoreReport:
         if (work / "media").is_dir():
             media.parent.mkdir(parents=True, exist_ok=True)
             shutil.copytree(work / "media", media, dirs_exist_ok=True)
+        if (work / ANCHORS).is_dir() and not audit_anchors.anchor_files():
+            shutil.copytree(work / ANCHORS, audit_anchors.directory(), dirs_exist_ok=True)
     return check(manifest)
 
 
@@ -283,4 +297,7 @@ def check(manifest: dict[str, Any]) -> RestoreReport:
     checked, chain_problems = verify_chain()
     report.audit_entries = checked
     report.problems.extend(f"audit log {p}" for p in chain_problems)
+    anchors = audit_anchors.verify()
+    report.audit_anchors = anchors.anchors
+    report.problems.extend(f"audit log {p}" for p in anchors.problems or [])
     return report

@@ -2,7 +2,8 @@
 
 The task queue is django-tasks' database backend (`manage.py run_worker`, a `db_worker` with a
 heartbeat). A worker writes its heartbeat (`WorkerBeat`) every third of the lease from a thread
-of its own, so a long OCR job does not stop it. Whichever live worker next beats finds the tasks
+of its own, so a long OCR job does not stop it; the same thread writes the periodic checkpoint
+of the audit chains (egov.core.audit_anchors). Whichever live worker next beats finds the tasks
 marked running by a worker whose heartbeat is older than the lease and puts them back in the queue
 (a task interrupted `MAX_TASK_ATTEMPTS` times is failed instead, so a task that kills its worker
 does not kill every worker in turn). A task must therefore be safe to run again; the job rows
@@ -29,6 +30,7 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from egov.core import audit_anchors
 from egov.core.models import WorkerBeat
 
 logger = logging.getLogger(__name__)
@@ -131,6 +133,11 @@ def heartbeat(worker_id: str) -> Iterator[None]:
                     beat(worker_id, started_at)
                 except DatabaseError:
                     logger.warning("heartbeat of worker %s not written", worker_id, exc_info=True)
+                try:
+                    # The periodic anchor of the audit chains, written outside the database.
+                    audit_anchors.checkpoint_if_due()
+                except Exception:  # this thread must live on: it is the heartbeat
+                    logger.warning("audit checkpoint not written; retried at the next beat", exc_info=True)
         finally:
             connections.close_all()  # this thread's own connection
 

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from egov.core import audit_anchors
 from egov.core.models import AuditEntry
 from egov.core.tests.server import ROOT, database_url
 from egov.documents.models import DocumentVersion
@@ -66,7 +68,13 @@ def dossiers(province):
 
 
 def manage(*args: str, database: str, var_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database, "EGOV_VAR_DIR": str(var_dir)}
+    # The PKI is configuration, not data: the restored installation trusts the same TSA.
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "EGOV_VAR_DIR": str(var_dir),
+        "EGOV_PKI_DIR": str(settings.EGOV_PKI_DIR),
+    }
     return subprocess.run(  # noqa: S603 — our own manage.py
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
@@ -80,6 +88,7 @@ def test_backup_restores_into_a_fresh_database_with_every_row_file_and_audit_ent
     dossiers, fresh_database, tmp_path
 ):
     url, count = fresh_database
+    call_command("audit_checkpoint")
     call_command("backup", str(tmp_path / "backups"), "--keep", "2")
     (archive,) = (tmp_path / "backups").glob("egov-backup-*.tar")
     restored_var = tmp_path / "restored-var"
@@ -98,6 +107,10 @@ def test_backup_restores_into_a_fresh_database_with_every_row_file_and_audit_ent
     audit = manage("verify_audit", database=url, var_dir=restored_var)
     assert audit.returncode == 0, audit.stderr
     assert f"{AuditEntry.objects.count()} entries verified" in audit.stdout
+    assert "1 anchors verified" in audit.stdout
+    assert [p.name for p in (restored_var / "audit-anchors").iterdir()] == [
+        p.name for p in audit_anchors.anchor_files()
+    ]
 
     again = manage("restore", str(archive), database=url, var_dir=restored_var)
     assert again.returncode != 0

@@ -9,7 +9,7 @@ from egov.core.backup import BackupError, restore
 class Command(BaseCommand):
     help = (
         "Restore a backup into the configured (empty) database and MEDIA_ROOT, then check the row "
-        "counts, every file's checksum and the audit chain."
+        "counts, every file's checksum and the audit chains against their anchors."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,6 +27,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"restored and checked: {report.tables} tables, {report.rows} rows, {report.files} files, "
-                f"audit log intact ({report.audit_entries} entries)"
+                f"audit log intact ({report.audit_entries} entries, {report.audit_anchors} anchors)"
             )
         )
