@@ -17,6 +17,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 
+from egov.core import display
 from egov.core import forms as core_forms
 from egov.integrations.population import validate_id_number
 from egov.procedures.models import ProcedureVersion
@@ -211,6 +212,21 @@ def to_json(cleaned: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _shown_date(value: Any) -> Any:
+    """A date kept as ISO 8601 is declared as dd/mm/yyyy, the way the paper form writes it."""
+    try:
+        return display.day(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return value
+
+
+def _shown_number(value: Any) -> Any:
+    try:
+        return display.number(value)
+    except (ArithmeticError, ValueError):
+        return value
+
+
 def display_rows(specs: list[Field], values: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(label, value) of the fields that were filled, for the dossier pages."""
     rows = []
@@ -220,5 +236,9 @@ def display_rows(specs: list[Field], values: Mapping[str, Any]) -> list[tuple[st
             continue
         if spec["type"] == "checkbox":
             value = "✓"
+        elif spec["type"] == "date":
+            value = _shown_date(value)
+        elif spec["type"] == "number":
+            value = _shown_number(value)
         rows.append((str(spec["label"]), str(value)))
     return rows

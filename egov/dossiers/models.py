@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.core import display
 from egov.integrations.errors import failure_message
 
 # "Not finished yet" in the finished-at index: later than any period a report asks for.
@@ -224,7 +225,7 @@ class DossierEvent(models.Model):
         indexes = [models.Index(fields=["dossier", "at"], name="dossier_event_idx")]
 
     def __str__(self) -> str:
-        return f"{self.dossier_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.dossier_id} {self.kind} {display.moment(self.at)}"
 
 
 class DossierComponent(models.Model):

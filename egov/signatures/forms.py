@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egov.core import display
 from egov.signatures.models import SigningCertificate
 from egov.signatures.signing import LEVELS
 
@@ -18,7 +19,9 @@ assert [code for code, _label in LEVEL_CHOICES] == list(LEVELS)
 
 class CertificateChoiceField(forms.ModelChoiceField[SigningCertificate]):
     def label_from_instance(self, obj: SigningCertificate) -> str:
-        return f"{obj.get_kind_display()} — {obj.common_name} ({obj.serial[:8]}…, {obj.not_after:%d/%m/%Y})"
+        # The expiry is a moment: shown as its day in Vietnam, as on every other page.
+        expires = display.day(obj.not_after)
+        return f"{obj.get_kind_display()} — {obj.common_name} ({obj.serial[:8]}…, {expires})"
 
 
 def _pin_field() -> forms.CharField:

@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.http import AuthenticatedRequest
 from egov.accounts.models import User
+from egov.core import display
 from egov.documents import services as document_services
 from egov.documents.models import Document
 from egov.documents.services import create_document
@@ -63,10 +65,8 @@ def clock_of(calendar: WorkingCalendar, dossier: Dossier, due: dt.datetime | Non
 
 def working_time(minutes: int) -> str:
     if minutes < 480:
-        return _("%(hours)s working hours") % {"hours": f"{minutes / 60:.1f}".rstrip("0").rstrip(".")}
-    return _("%(days)s working days") % {
-        "days": f"{deadlines.working_days(minutes):.2f}".rstrip("0").rstrip(".")
-    }
+        return _("%(hours)s working hours") % {"hours": display.number(Decimal(minutes) / 60, 1)}
+    return _("%(days)s working days") % {"days": display.number(deadlines.working_days(minutes), 2)}
 
 
 def component_inputs(
