@@ -7,16 +7,30 @@ is the one PAdES B-T uses (validation.default_timestamper).
 
 import asyncio
 import datetime as dt
+import time
 from typing import Any
 
 from asn1crypto import cms
 from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+from pyhanko_certvalidator import ValidationContext
 
 from egov.core.audit_anchors import SealError
 from egov.signatures import validation
 
 
 class TimestampSealer:
+    def __init__(self) -> None:
+        self._context: tuple[float, ValidationContext] | None = None
+
+    def _validation_context(self) -> ValidationContext:
+        """One context for a minute: verify_audit checks thousands of tokens of the same TSA, and
+        the context caches the TSA's chain and revocation answers (revocations still show within
+        that minute's delay)."""
+        now = time.monotonic()
+        if self._context is None or now - self._context[0] > 60:
+            self._context = (now, validation.validation_context())
+        return self._context[1]
+
     def seal(self, digest: bytes) -> bytes:
         stamper = validation.default_timestamper()
         try:
@@ -29,7 +43,7 @@ class TimestampSealer:
         try:
             info = cms.ContentInfo.load(token)
             signed = info["content"]
-            context = validation.validation_context()
+            context = self._validation_context()
             status: dict[str, Any] = validation.outside_event_loop(
                 lambda: _run(validate_tst_signed_data(signed, context, lambda _algorithm: digest))
             )

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from egov.core import audit_anchors
+from egov.core import audit, audit_anchors
 from egov.core.models import AuditEntry
 from egov.core.tests.server import ROOT, database_url
 from egov.documents.models import DocumentVersion
@@ -67,13 +67,16 @@ def dossiers(province):
     return [receive(version, province.commune, desk, name=f"Người nộp {n}") for n in range(3)]
 
 
-def manage(*args: str, database: str, var_dir: Path) -> subprocess.CompletedProcess[str]:
+def manage(
+    *args: str, database: str, var_dir: Path, anchors: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     # The PKI is configuration, not data: the restored installation trusts the same TSA.
     env = {
         **os.environ,
         "DATABASE_URL": database,
         "EGOV_VAR_DIR": str(var_dir),
         "EGOV_PKI_DIR": str(settings.EGOV_PKI_DIR),
+        "EGOV_AUDIT_ANCHOR_DIR": str(anchors or var_dir / "audit-anchors"),
     }
     return subprocess.run(  # noqa: S603 — our own manage.py
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
@@ -132,3 +135,25 @@ def test_a_restore_missing_a_file_says_which(dossiers, fresh_database, tmp_path)
 
     assert restored.returncode != 0
     assert f"file {lost} is missing" in restored.stderr
+
+
+def test_a_restore_older_than_the_kept_anchors_says_what_was_lost(dossiers, fresh_database, tmp_path):
+    url, _count = fresh_database
+    call_command("audit_checkpoint")
+    call_command("backup", str(tmp_path / "backups"))
+    (archive,) = (tmp_path / "backups").glob("egov-backup-*.tar")
+    later = audit.record(actor=None, action="test.after_backup", object_type="t", object_id="1")
+    call_command("audit_checkpoint")  # on the write-once storage, which outlives the database
+
+    restored = manage(
+        "restore",
+        str(archive),
+        database=url,
+        var_dir=tmp_path / "restored-var",
+        anchors=audit_anchors.directory(),
+    )
+
+    assert restored.returncode != 0
+    assert f"chain {later.chain}: entry #{later.seq}" in restored.stderr
+    assert "truncated" in restored.stderr
+    assert len(audit_anchors.read_anchors()[0]) == 2  # the kept anchors were not replaced
