@@ -46,12 +46,7 @@ ONLINE_EXEMPTION = "online"
 
 def can_submit_online(version: ProcedureVersion) -> bool:
     """Partly or fully online procedures still in force (ND 42/2022 Điều 11)."""
-    procedure = version.procedure
-    return (
-        version.online_level in ONLINE_LEVELS
-        and procedure.is_in_force
-        and procedure.current_version_id == version.pk
-    )
+    return version.online_level in ONLINE_LEVELS and version.is_in_force_on()
 
 
 def receiving_units(version: ProcedureVersion) -> QuerySet[Unit]:

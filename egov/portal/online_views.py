@@ -77,7 +77,7 @@ def citizen_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
 
 def _online_version(code: str) -> ProcedureVersion:
     procedure: Procedure = get_public_procedure(code)
-    version = procedure.current_version
+    version = procedure.version_in_force() or procedure.current_version
     if version is None:
         raise Http404
     return version

@@ -54,14 +54,22 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     """What a procedure requires today: components, time limit, fees, legal basis, where."""
     procedure = get_public_procedure(code)
-    if procedure.current_version_id is None:
+    shown = procedure.version_shown_id()
+    if shown is None:
         raise Http404
-    version = version_with_details(procedure.current_version_id)
+    version = version_with_details(shown)
     rates = sum(1 for fee in version.fees.all() if fee.is_alternative)
+    # A version published but not yet effective is announced, not applied (checklist 20).
+    upcoming = (
+        procedure.versions.filter(number__gt=version.number)
+        .select_related("decision")
+        .order_by("number")
+        .first()
+    )
     return render(
         request,
         "portal/procedure_detail.html",
-        {"procedure": procedure, "version": version, "fee_rates": rates},
+        {"procedure": procedure, "version": version, "fee_rates": rates, "upcoming": upcoming},
     )
 
 

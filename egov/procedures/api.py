@@ -119,9 +119,10 @@ def list_procedures(
 @router.get("/procedures/{code}", response=ProcedureDetailOut, summary="A procedure as it is today")
 def get_procedure(request: HttpRequest, code: str) -> ProcedureVersion:
     procedure = get_public_procedure(code)
-    if procedure.current_version_id is None:
+    shown = procedure.version_shown_id()
+    if shown is None:
         raise Http404
-    return version_with_details(procedure.current_version_id)
+    return version_with_details(shown)
 
 
 @router.get(

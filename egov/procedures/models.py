@@ -1,9 +1,11 @@
+import datetime as dt
 from decimal import Decimal
-from typing import Self
+from typing import Optional, Self
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egov.organization.models import Role, Unit
@@ -51,6 +53,8 @@ class Procedure(models.Model):
     """
 
     code = models.CharField(_("code"), max_length=16, unique=True)
+    # The latest version published (set on import). Which version applies on a day is decided by
+    # its decision's effective date: `version_in_force` (ND 63/2010 Điều 15; checklist 20).
     current_version = models.OneToOneField(
         "ProcedureVersion",
         null=True,
@@ -84,15 +88,33 @@ class Procedure(models.Model):
     def is_in_force(self) -> bool:
         return not self.is_abolished and self.replaced_by_id is None
 
+    def version_in_force(self, on: dt.date | None = None) -> Optional["ProcedureVersion"]:
+        """The version that applies on `on` (today in Vietnam), None if none applies yet or any more."""
+        return ProcedureVersion.objects.filter(procedure=self).in_force(on).first()
+
+    def version_shown_id(self, on: dt.date | None = None) -> int | None:
+        """What the public reads: the version in force, else the latest (abolished, or not yet in force)."""
+        version = self.version_in_force(on)
+        return version.pk if version is not None else self.current_version_id
+
 
 class ProcedureVersionQuerySet(models.QuerySet["ProcedureVersion"]):
-    def in_force(self) -> Self:
-        """Versions that are the current version of a procedure still in force."""
+    def in_force(self, on: dt.date | None = None) -> Self:
+        """For each procedure still in force, the version that applies on `on` (today in Vietnam).
+
+        A version applies from its publication decision's effective date, not from its import
+        (ND 63/2010/NĐ-CP Điều 15; vn-standards.md checklist 20): the latest version whose
+        decision is effective by then. Before that day the previous version still applies.
+        """
+        day = on or timezone.localdate()
+        newer = ProcedureVersion.objects.filter(
+            procedure=OuterRef("procedure"), number__gt=OuterRef("number"), decision__effective_from__lte=day
+        )
         return self.filter(
-            procedure__current_version=models.F("pk"),
+            decision__effective_from__lte=day,
             procedure__is_abolished=False,
             procedure__replaced_by__isnull=True,
-        )
+        ).exclude(Exists(newer))
 
 
 class ProcedureVersion(models.Model):
@@ -174,6 +196,10 @@ class ProcedureVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number} — {self.name}"
+
+    def is_in_force_on(self, day: dt.date | None = None) -> bool:
+        """Whether this is the version that applies on `day` (today): a dossier is received under it."""
+        return ProcedureVersion.objects.in_force(day).filter(pk=self.pk).exists()
 
     @property
     def time_limit_hours(self) -> Decimal | None:

@@ -151,27 +151,29 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Answer[DossierOu
     user = caller(request)
     if payload.channel not in Channel.values:
         raise ValidationError({"channel": _("The channel is 1 (desk), 2 (online) or 3 (post).")})
-    procedure = Procedure.objects.select_related("current_version").filter(code=payload.procedure).first()
-    if procedure is None or procedure.current_version is None:
+    procedure = Procedure.objects.filter(code=payload.procedure).first()
+    # The version in force today by its decision's effective date (checklist 20).
+    version = procedure.version_in_force() if procedure is not None else None
+    if version is None:
         raise ValidationError({"procedure": _("No procedure in force has this code.")})
     replay = (
         bool(payload.submission_key)
         and Dossier.objects.filter(submission_key=payload.submission_key).exists()
     )
     dossier = services.register_at_desk(
-        version=procedure.current_version,
+        version=version,
         receiving_unit=unit_by_identifier(payload.receiving_unit, "receiving_unit"),
         competent_unit=(
             unit_by_identifier(payload.competent_unit, "competent_unit") if payload.competent_unit else None
         ),
         applicant=services.Applicant(**payload.applicant.dict()),
-        components=component_inputs(user, procedure.current_version, payload.components),
+        components=component_inputs(user, version, payload.components),
         outcome=services.DeskOutcome(
             payload.outcome.decision, reason=payload.outcome.reason, missing=list(payload.outcome.missing)
         ),
         received_by=user,
         channel=payload.channel,
         submission_key=payload.submission_key or None,
-        fees=fee_choice(procedure.current_version, payload.fees),
+        fees=fee_choice(version, payload.fees),
     )
     return Answer(200 if replay else 201, dossier_out(get_dossier_for_user(user, dossier.code)))

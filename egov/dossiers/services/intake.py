@@ -131,7 +131,8 @@ def register_at_desk(
         raise PermissionDenied
     if not receiving_unit.receives_dossiers:
         raise ValidationError(_("%(unit)s has no one-stop desk.") % {"unit": receiving_unit.name})
-    if not version.procedure.is_in_force or version.procedure.current_version_id != version.pk:
+    # The version in force on the day of receipt, by its decision's effective date (checklist 20).
+    if not version.is_in_force_on(timezone.localdate(now or timezone.now())):
         raise ValidationError(_("This procedure is no longer in force; choose its current version."))
     competent = competent_unit_for(version, receiving_unit, competent_unit)
     check_applicant(applicant)
