@@ -57,7 +57,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return api.create_response(request, error_body("forbidden", _("You may not do this.")), status=403)
+        # A refusal that says why (e.g. a submitted paper is changed only through a supplement)
+        # carries its translated reason; a bare one the general sentence.
+        reason = str(exc.args[0]) if exc.args and exc.args[0] else _("You may not do this.")
+        return api.create_response(request, error_body("forbidden", reason), status=403)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -24,6 +24,7 @@ from egov.documents.permissions import (
     can_add_document,
     get_document_for_user,
     get_version_by_number_for_user,
+    require_version_upload,
 )
 from egov.documents.queries import search_documents, versions_of
 from egov.organization.models import Unit
@@ -119,8 +120,14 @@ def get_document(request: HttpRequest, document_id: RowId) -> Document:
 def add_version(
     request: HttpRequest, document_id: RowId, file: File[UploadedFile]
 ) -> Status[DocumentVersion]:
+    """Who may not see the document gets 404; who sees it but may not change it, 403 with the reason.
+
+    A dossier's paper takes a version only from those who handle the dossier, and the dossier
+    keeps the version it holds (the new one is recorded on its timeline).
+    """
     user = _user(request)
     document = get_document_for_user(user, document_id)
+    require_version_upload(user, document)
     return Status(201, services.add_version(document, file=file, uploaded_by=user))
 
 

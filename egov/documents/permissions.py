@@ -38,11 +38,15 @@ class PurposeRule:
 
     `visible(user)` is a condition on Document (e.g. `Q(pk__in=<subquery of ids>)`) naming the
     documents the user reaches through that app's records; `may_add_version(user, document)`
-    whether the user may make a new version of one (OCR, signing), because they handle it.
+    whether the user may make a new version of one (upload, OCR, signing), because they handle it;
+    `version_added(version, by)` is told of every new version of such a document, inside the
+    transaction that adds it (the dossiers app records it on the timeline of the dossiers holding
+    it, which keep the version they were given).
     """
 
     visible: Callable[[User], Q]
     may_add_version: Callable[[User, Document], bool]
+    version_added: Callable[[DocumentVersion, User | None], None] | None = None
 
 
 # Filled at start-up by the higher apps' AppConfig.ready() (egov.dossiers registers DOSSIER).
@@ -52,6 +56,11 @@ _rules: dict[str, PurposeRule] = {}
 
 def register_purpose(purpose: Document.Purpose, rule: PurposeRule) -> None:
     _rules[purpose] = rule
+
+
+def purpose_rule(purpose: str) -> PurposeRule | None:
+    """The rule of the app that gave documents this purpose, if one registered it."""
+    return _rules.get(purpose)
 
 
 def _user(user: AnyUser) -> User | None:
@@ -113,20 +122,24 @@ def can_add_version(user: AnyUser, document: Document) -> bool:
 
 
 def require_version_upload(user: AnyUser, document: Document) -> None:
-    """Refuse an uploaded new version where the document's purpose does not allow one here.
+    """Refuse an uploaded new version to someone who sees the document but may not change it.
 
-    A dossier's paper keeps the version it was submitted with; a new version of it is added on
-    the dossier (which records it in the timeline), never from the document's own page.
+    Call it after the access function (who may not see the document got 404 there). A dossier's
+    paper or result takes new versions only from those who handle the dossier (the dossiers
+    app's rule); the dossiers holding a paper keep the version they were given and record the new
+    one on their timeline. The applicant replaces a paper only by supplying it when asked.
     """
-    if document.purpose == Purpose.DOSSIER:
+    if can_add_version(user, document):
+        return
+    person = _user(user)
+    if document.purpose == Purpose.DOSSIER and person is not None and document.owner_id == person.pk:
         raise PermissionDenied(
             _(
-                "This document is a paper or the result of a dossier: add its new version from the "
-                "dossier's page, where it is recorded."
+                "This paper is part of a submitted dossier, which keeps it as you submitted it. "
+                "You can send another paper when the authority asks for a supplement."
             )
         )
-    if not can_add_version(user, document):
-        raise PermissionDenied
+    raise PermissionDenied(_("Only those who handle this document may add a version of it."))
 
 
 def require_new_version(user: AnyUser, document: Document) -> None:

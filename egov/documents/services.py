@@ -25,6 +25,7 @@ from egov.core.text import fold
 from egov.documents import validation
 from egov.documents.extraction import cap_text, extract_text
 from egov.documents.models import Document, DocumentVersion, version_storage_key
+from egov.documents.permissions import purpose_rule
 from egov.documents.previews import preview_key, render_preview
 from egov.documents.validation import CheckedFile
 from egov.organization.models import Unit
@@ -197,6 +198,11 @@ def _add(
         locked.current_version = version
         locked.search_text = _document_search_text(locked, version)
         locked.save(update_fields=["current_version", "search_text"])
+        # The app that gave the document its purpose hears of the version in this transaction
+        # (a dossier records it on its timeline and keeps holding the version it was given).
+        rule = purpose_rule(locked.purpose)
+        if rule is not None and rule.version_added is not None:
+            rule.version_added(version, created_by)
         audit.record(
             actor=created_by,
             action="document.version_added",

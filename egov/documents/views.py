@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from egov.accounts.http import AuthenticatedRequest
+from egov.accounts.models import User
 from egov.core.pagination import CappedPaginator
 from egov.documents import services, validation
 from egov.documents.digitisation import request_digitisation
@@ -19,8 +20,11 @@ from egov.documents.forms import DocumentForm, FileForm
 from egov.documents.models import DigitisationJob, Document
 from egov.documents.permissions import (
     can_add_document,
+    can_add_version,
     get_document_for_user,
     get_version_for_user,
+    require_new_version,
+    require_version_upload,
     units_for_new_documents,
 )
 from egov.documents.queries import latest_digitisation, search_documents, versions_of
@@ -72,7 +76,7 @@ def document_create(request: AuthenticatedRequest) -> HttpResponse:
 def document_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A document: its versions, preview, text, digitisation and signatures."""
     document = get_document_for_user(request.user, pk)
-    return render(request, "documents/detail.html", _detail_context(document, FileForm()))
+    return render(request, "documents/detail.html", _detail_context(request.user, document, FileForm()))
 
 
 @login_required
@@ -80,6 +84,7 @@ def document_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def version_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Upload a new version of a document."""
     document = get_document_for_user(request.user, pk)
+    require_version_upload(request.user, document)
     form = FileForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -89,7 +94,7 @@ def version_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Version %(number)s was saved.") % {"number": version.number})
             return redirect("documents:detail", document.pk)
-    return render(request, "documents/detail.html", _detail_context(document, form))
+    return render(request, "documents/detail.html", _detail_context(request.user, document, form))
 
 
 @login_required
@@ -125,6 +130,8 @@ def version_preview(request: AuthenticatedRequest, version_id: int) -> FileRespo
 def version_digitise(request: AuthenticatedRequest, version_id: int) -> HttpResponse:
     """Ask the worker to make a searchable PDF/A of a scan (TT 01/2023/TT-VPCP Điều 8)."""
     version = get_version_for_user(request.user, version_id)
+    # The searchable copy is a new version of the document: only those who may change it ask.
+    require_new_version(request.user, version.document)
     try:
         request_digitisation(version, requested_by=request.user)
     except ValidationError as error:
@@ -150,7 +157,7 @@ def digitisation_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _detail_context(document: Document, version_form: FileForm) -> dict[str, Any]:
+def _detail_context(user: User, document: Document, version_form: FileForm) -> dict[str, Any]:
     job = latest_digitisation(document)
     current = document.current_version
     return {
@@ -161,4 +168,5 @@ def _detail_context(document: Document, version_form: FileForm) -> dict[str, Any
         "job_active": job is not None and job.status in ACTIVE_JOB,
         "digitisable": current is not None and current.mime_type in DIGITISABLE,
         "version_form": version_form,
+        "can_add_version": can_add_version(user, document),
     }

@@ -11,8 +11,14 @@ class DossiersConfig(AppConfig):
         from egov.documents.models import Document
         from egov.documents.permissions import PurposeRule, register_purpose
         from egov.dossiers.permissions import documents_through_dossiers, may_add_document_version
+        from egov.dossiers.services.papers import version_added
 
         register_purpose(
             Document.Purpose.DOSSIER,
-            PurposeRule(visible=documents_through_dossiers, may_add_version=may_add_document_version),
+            PurposeRule(
+                visible=documents_through_dossiers,
+                may_add_version=may_add_document_version,
+                # A dossier keeps the version of a paper it holds; a new one goes on its timeline.
+                version_added=lambda version, by: version_added(version, by=by),
+            ),
         )

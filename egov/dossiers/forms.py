@@ -474,6 +474,23 @@ class AnswerForm(ActionForm):
         )
 
 
+class RepinForm(ActionForm):
+    """Make the dossier hold another version of one of its papers (services.papers.repin_paper)."""
+
+    component = forms.ModelChoiceField(
+        queryset=DossierComponent.objects.none(), widget=forms.HiddenInput, label=_("Paper")
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1, label=_("Version")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["component"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = DossierComponent.objects.filter(dossier=self.dossier, document__isnull=False)
+
+
 class TransferForm(ActionForm):
     to_unit = forms.ModelChoiceField(label=_("Transfer to"), queryset=Unit.objects.none())
     reason = forms.CharField(label=_("Reason"), widget=TEXTAREA)

@@ -241,6 +241,13 @@ class DossierComponent(models.Model):
     document = models.ForeignKey(
         "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The version of the document the dossier holds: the one current when the paper was attached
+    # (received at the desk, submitted online, supplied). A later version of the document, whoever
+    # uploads it, does not change what the dossier holds (services.papers); it is recorded on the
+    # timeline, and only an explicit re-pin by those who handle the dossier moves this.
+    document_version = models.ForeignKey(
+        "documents.DocumentVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     is_digitised = models.BooleanField(default=False)  # DuocSoHoa
     is_reused = models.BooleanField(default=False)  # HoSoCoThanhPhanSoHoa
     from_citizen_store = models.BooleanField(default=False)  # DuocLayTuKhoDMQG
@@ -250,7 +257,13 @@ class DossierComponent(models.Model):
     class Meta:
         ordering = ["dossier", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["dossier", "position"], name="dossier_component_position")
+            models.UniqueConstraint(fields=["dossier", "position"], name="dossier_component_position"),
+            # A paper with a file always names the version it holds (and one without, none).
+            models.CheckConstraint(
+                condition=Q(document__isnull=True, document_version__isnull=True)
+                | Q(document__isnull=False, document_version__isnull=False),
+                name="dossier_component_pinned",
+            ),
         ]
 
     def __str__(self) -> str:

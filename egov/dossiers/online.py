@@ -461,8 +461,8 @@ def _save_components(
         document = documents.get(component.pk)
         if document is None and not component.form:
             continue  # an optional paper not given
-        if document is not None:
-            papers.hold(dossier, document, by=by)
+        # The version current at submission is what the dossier holds (services.papers).
+        held = papers.hold(dossier, document, by=by) if document is not None else None
         rows.append(
             DossierComponent(
                 dossier=dossier,
@@ -471,6 +471,7 @@ def _save_components(
                 name=component.name,
                 is_required=component.is_required,
                 document=document,
+                document_version=held,
                 is_digitised=False,  # submitted electronically, nothing was scanned
                 is_reused=component.pk in from_store,  # HoSoCoThanhPhanSoHoa
                 from_citizen_store=component.pk in from_store,  # DuocLayTuKhoDMQG
@@ -619,13 +620,14 @@ def _add_supplied(dossier: Dossier, attachments: Sequence[Supplied], *, by: User
     rows = {c.catalogue_component_id: c for c in dossier.components.all() if c.catalogue_component_id}
     position = max(dossier.components.values_list("position", flat=True), default=0)
     for item in attachments:
-        papers.hold(dossier, item.document, by=by)
+        held = papers.hold(dossier, item.document, by=by)
         existing = rows.get(item.catalogue_component.pk) if item.catalogue_component else None
         if existing is not None:
             existing.document = item.document
+            existing.document_version = held
             existing.exemption = ONLINE_EXEMPTION
             existing.is_digitised = False
-            existing.save(update_fields=["document", "exemption", "is_digitised"])
+            existing.save(update_fields=["document", "document_version", "exemption", "is_digitised"])
             continue
         position += 1
         DossierComponent.objects.create(
@@ -635,6 +637,7 @@ def _add_supplied(dossier: Dossier, attachments: Sequence[Supplied], *, by: User
             name=item.name,
             is_required=False,
             document=item.document,
+            document_version=held,
             exemption=ONLINE_EXEMPTION,
         )
     return [item.document.pk for item in attachments]

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("thanh-toan/bien-lai/<str:order_id>/", payment_views.payment_receipt, name="payment_receipt"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/tep/<int:document_id>/", views.dossier_file, name="file"),
+    path("<str:code>/tep/<int:document_id>/<int:number>/", views.dossier_file, name="file_version"),
     path("<str:code>/in/<str:form>/", print_views.print_form, name="print"),
     path("<str:code>/thanh-toan/", payment_views.pay, name="pay"),
     path("<str:code>/<str:action>/", views.act, name="act"),

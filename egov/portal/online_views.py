@@ -28,6 +28,7 @@ from egov.dossiers import eforms, online, printing, services
 from egov.dossiers.forms import FeeChoiceForm
 from egov.dossiers.models import Dossier, DossierComponent, Draft, Status
 from egov.dossiers.permissions import dossiers_visible_to, get_dossier_for_user
+from egov.dossiers.services import papers
 from egov.organization.models import Unit
 from egov.procedures.fees import Charge, FeeChoice
 from egov.procedures.models import Procedure, ProcedureVersion
@@ -237,9 +238,19 @@ def draft_file(request: AuthenticatedRequest, pk: int, document_id: int) -> File
     return _serve(request, document_id)
 
 
-def _serve(request: AuthenticatedRequest, document_id: int) -> FileResponse:
+def _serve(
+    request: AuthenticatedRequest,
+    document_id: int,
+    *,
+    dossier: Dossier | None = None,
+    number: int | None = None,
+) -> FileResponse:
+    """A document's file: through a dossier, the version the dossier holds; else the current one."""
     document = get_document_for_user(request.user, document_id)
-    version = document.current_version
+    if dossier is not None:
+        version = papers.readable_version(dossier, document, number)
+    else:
+        version = document.current_version
     if version is None:
         raise Http404
     document_services.record_download(version, user=request.user)
@@ -338,19 +349,24 @@ def _dossier_context(dossier: Dossier, upload_errors: list[str] | None = None) -
     events = [
         {
             "at": event.at,
-            "text": CITIZEN_EVENTS[event.kind],
+            "text": papers.describe_event(event.kind, event.data) or CITIZEN_EVENTS[event.kind],
             "missing": event.data.get("missing", []),
             # The reason of a supplement request is the applicant's to read (ND 61/2018 Điều 17 k.2).
             "reason": event.note if event.kind in services.SUPPLEMENT_KINDS else "",
         }
         for event in dossier.events.order_by("at", "pk")
-        if event.kind in CITIZEN_EVENTS
+        if event.kind in CITIZEN_EVENTS or event.kind in papers.PAPER_EVENTS
     ]
     missing, reason = (
         online.supplement_request(dossier) if dossier.status == Status.SUPPLEMENT_REQUESTED else ([], "")
     )
-    components = list(
-        DossierComponent.objects.filter(dossier=dossier).select_related("document").order_by("position")
+    # The papers as the dossier holds them: a version uploaded later is not what was submitted.
+    components = papers.with_versions(
+        list(
+            DossierComponent.objects.filter(dossier=dossier)
+            .select_related("document_version", "document__current_version")
+            .order_by("position")
+        )
     )
     result = _result_available(dossier)
     return {
@@ -418,14 +434,17 @@ def supply(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @citizen_view
 @require_http_methods(["GET"])
-def citizen_file(request: AuthenticatedRequest, code: str, document_id: int) -> FileResponse:
-    """A paper of my dossier, or its result once it is ready (returned online or processed)."""
+def citizen_file(
+    request: AuthenticatedRequest, code: str, document_id: int, number: int | None = None
+) -> FileResponse:
+    """A paper of my dossier as the dossier holds it (or its searchable copy, by `number`), or its
+    result once it is ready (returned online or processed)."""
     dossier = get_dossier_for_user(request.user, code)
     own_paper = DossierComponent.objects.filter(dossier=dossier, document_id=document_id).exists()
     is_result = dossier.result_document_id == document_id and _result_available(dossier)
     if not (own_paper or is_result):
         raise Http404
-    return _serve(request, document_id)
+    return _serve(request, document_id, dossier=dossier, number=number)
 
 
 # --- My data store ---------------------------------------------------------------------------------

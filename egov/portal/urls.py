@@ -20,4 +20,9 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/da-nop/", online_views.online_submitted, name="online_submitted"),
     path("ho-so-cua-toi/<str:code>/bo-sung/", online_views.supply, name="citizen_supply"),
     path("ho-so-cua-toi/<str:code>/tep/<int:document_id>/", online_views.citizen_file, name="citizen_file"),
+    path(
+        "ho-so-cua-toi/<str:code>/tep/<int:document_id>/<int:number>/",
+        online_views.citizen_file,
+        name="citizen_file_version",
+    ),
 ]

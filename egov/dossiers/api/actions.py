@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 
 from egov.accounts.models import User
 from egov.core.limits import MAX_ID, Moment, RowId
+from egov.documents.models import DocumentVersion
 from egov.dossiers import services
 from egov.dossiers.api.common import DossierOut, caller, router
 from egov.dossiers.api.desk import ComponentIn, component_inputs, document_for, unit_by_identifier
@@ -292,3 +293,27 @@ class FeePaymentIn(ActionIn):
 @router.post("/dossiers/{code}/fee-payment", response=DossierOut, summary="Record the fee payment")
 def fee_payment(request: HttpRequest, code: str, body: FeePaymentIn) -> DossierOut:
     return _act(request, code, body, lambda d, u: services.record_fee_payment(d, by=u, method=body.method))
+
+
+class PinIn(ActionIn):
+    version: RowId = Field(..., description="Number of the version of the paper's document to hold")
+
+
+@router.post(
+    "/dossiers/{code}/papers/{position}/pin",
+    response=DossierOut,
+    summary="Hold another version of a paper (only those who handle the dossier)",
+)
+def pin_paper(request: HttpRequest, code: str, position: RowId, body: PinIn) -> DossierOut:
+    """A paper keeps the version it came with; this explicit choice is recorded on the timeline."""
+
+    def repin(dossier: Dossier, user: User) -> object:
+        component = dossier.components.filter(position=position, document__isnull=False).first()
+        if component is None:
+            raise Http404
+        version = DocumentVersion.objects.filter(document=component.document, number=body.version).first()
+        if version is None:
+            raise ValidationError({"version": _("This is not a version of the paper's document.")})
+        return services.repin_paper(dossier, component=component, version=version, by=user)
+
+    return _act(request, code, body, repin)

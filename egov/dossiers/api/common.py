@@ -76,6 +76,15 @@ class DossierComponentOut(Schema):
     name: str
     is_required: bool
     document_id: int | None
+    version: int | None = Field(
+        None,
+        description="Number of the document's version the dossier holds (pinned when the paper came "
+        "in; a later upload does not change it); its file: /dossiers/{code}/papers/{position}/content",
+    )
+    sha256: str | None = Field(None, description="SHA-256 of the version the dossier holds")
+    digitised_version: int | None = Field(
+        None, description="Number of the searchable copy (OCR) made of the held version, if any"
+    )
     exemption: str
     is_digitised: bool
     is_reused: bool

@@ -5,12 +5,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from egov.core.limits import MAX_OFFSET, Day, RowId
+from egov.documents import services as document_services
+from egov.documents.permissions import get_document_for_user
 from egov.dossiers import deadlines
 from egov.dossiers.api.common import (
     MAX_PAGE,
@@ -30,6 +32,7 @@ from egov.dossiers.api.common import (
 )
 from egov.dossiers.models import Consultation, Dossier, DossierEvent, Status
 from egov.dossiers.permissions import dossiers_visible_to, get_dossier_for_user, with_related
+from egov.dossiers.services import papers
 from egov.organization.calendar import get_calendar
 from egov.organization.models import Unit
 
@@ -122,6 +125,36 @@ def get_dossier(request: HttpRequest, code: str) -> DossierOut:
     return dossier_out(get_dossier_for_user(caller(request), code))
 
 
+@router.get(
+    "/dossiers/{code}/papers/{position}/content",
+    summary="A paper's file, as the dossier holds it",
+    response={200: None},
+)
+def paper_content(request: HttpRequest, code: str, position: RowId) -> FileResponse:
+    """The version the dossier holds (`version`, `sha256` in the dossier), never a later upload;
+    every download is audited."""
+    user = caller(request)
+    dossier = get_dossier_for_user(user, code)
+    component = (
+        dossier.components.filter(position=position, document__isnull=False)
+        .select_related("document_version")
+        .first()
+    )
+    if component is None or component.document_version is None:
+        raise Http404
+    get_document_for_user(user, component.document_id or 0)  # the documents' rule agrees
+    version = component.document_version
+    document_services.record_download(version, user=user)
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.original_filename,
+        content_type=version.mime_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def revision(dossier: Dossier) -> int:
     """The id of the dossier's latest event: every service writes one, so any change moves it."""
     return (
@@ -131,7 +164,13 @@ def revision(dossier: Dossier) -> int:
 
 def dossier_out(dossier: Dossier) -> DossierOut:
     steps = list(dossier.procedure_version.steps.order_by("position").values_list("name", flat=True))
-    components = list(dossier.components.select_related("catalogue_component").order_by("position"))
+    components = papers.with_versions(
+        list(
+            dossier.components.select_related(
+                "catalogue_component", "document_version", "document__current_version"
+            ).order_by("position")
+        )
+    )
     events = list(
         dossier.events.select_related("actor", "from_unit", "to_unit", "to_user").order_by("at", "pk")
     )
@@ -183,6 +222,9 @@ def dossier_out(dossier: Dossier) -> DossierOut:
                 name=c.name,
                 is_required=c.is_required,
                 document_id=c.document_id,
+                version=c.document_version.number if c.document_version else None,
+                sha256=c.document_version.sha256 if c.document_version else None,
+                digitised_version=c.digitised.number if c.digitised else None,  # type: ignore[attr-defined]
                 exemption=c.exemption,
                 is_digitised=c.is_digitised,
                 is_reused=c.is_reused,

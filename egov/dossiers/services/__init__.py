@@ -39,6 +39,7 @@ from egov.dossiers.services.intake import (
     register_at_desk,
     replace_documents,
 )
+from egov.dossiers.services.papers import repin_paper
 from egov.dossiers.services.processing import (
     assign_dossier,
     complete_step,
@@ -113,6 +114,7 @@ __all__ = [
     "record_online_submission",
     "refuse_after_appraisal",
     "register_at_desk",
+    "repin_paper",
     "replace_documents",
     "request_payment",
     "request_supplement",

@@ -336,8 +336,7 @@ def _save_components(
 ) -> None:
     rows = []
     for position, item in enumerate(components, start=1):
-        if item.document is not None:
-            papers.hold(dossier, item.document, by=by)
+        held = papers.hold(dossier, item.document, by=by) if item.document is not None else None
         rows.append(
             DossierComponent(
                 dossier=dossier,
@@ -346,6 +345,7 @@ def _save_components(
                 name=item.name or (item.catalogue_component.name if item.catalogue_component else ""),
                 is_required=item.catalogue_component.is_required if item.catalogue_component else False,
                 document=item.document,
+                document_version=held,
                 exemption=item.exemption,
                 is_digitised=item.is_digitised or item.document is not None,
                 is_reused=item.is_reused,
@@ -367,14 +367,16 @@ def replace_documents(dossier: Dossier, components: Sequence[ComponentInput], *,
     by_component = {c.catalogue_component_id: c for c in dossier.components.all()}
     next_position = max((c.position for c in by_component.values()), default=0) + 1
     for item in components:
-        if item.document is not None:
-            papers.hold(dossier, item.document, by=by)
+        # A paper brought now is held as it is now; one not brought keeps the version held.
+        held = papers.hold(dossier, item.document, by=by) if item.document is not None else None
         existing = by_component.get(item.catalogue_component.pk if item.catalogue_component else None)
         if existing is not None:
-            existing.document = item.document or existing.document
+            if item.document is not None:
+                existing.document = item.document
+                existing.document_version = held
             existing.exemption = item.exemption or existing.exemption
             existing.is_digitised = existing.document is not None
-            existing.save(update_fields=["document", "exemption", "is_digitised"])
+            existing.save(update_fields=["document", "document_version", "exemption", "is_digitised"])
         else:
             DossierComponent.objects.create(
                 dossier=dossier,
@@ -382,6 +384,7 @@ def replace_documents(dossier: Dossier, components: Sequence[ComponentInput], *,
                 position=next_position,
                 name=item.name or (item.catalogue_component.name if item.catalogue_component else ""),
                 document=item.document,
+                document_version=held,
                 exemption=item.exemption,
                 is_digitised=item.document is not None,
             )

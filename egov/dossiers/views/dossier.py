@@ -20,12 +20,13 @@ from egov.accounts.http import AuthenticatedRequest
 from egov.accounts.models import User
 from egov.core import audit
 from egov.documents import services as document_services
-from egov.documents.models import Document
+from egov.documents.models import Document, DocumentVersion
 from egov.documents.permissions import get_document_for_user
 from egov.documents.services import create_document
 from egov.dossiers import deadlines, forms, online, printing, services
 from egov.dossiers.models import Channel, Consultation, Dossier, DossierComponent, Status
-from egov.dossiers.permissions import get_dossier_for_user
+from egov.dossiers.permissions import STAFF_ROLES, get_dossier_for_user
+from egov.dossiers.services import papers
 from egov.dossiers.views.common import (
     add_errors,
     clock_of,
@@ -206,6 +207,20 @@ def _run_answer(form: Any, dossier: Dossier, user: User, created: list[Document]
     consultation.dossier = dossier
     services.answer_consultation(consultation, by=user, answer=form.cleaned_data["answer"])
     return _("The opinion was sent.")
+
+
+def _run_repin(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
+    component: DossierComponent = form.cleaned_data["component"]
+    version = DocumentVersion.objects.filter(
+        document=component.document, number=form.cleaned_data["version"]
+    ).first()
+    if version is None:
+        raise ValidationError({"version": _("This is not a version of the paper's document.")})
+    services.repin_paper(dossier, component=component, version=version, by=user)
+    return _("The dossier now holds version %(number)s of “%(paper)s”.") % {
+        "number": version.number,
+        "paper": component.name,
+    }
 
 
 def _run_transfer(form: Any, dossier: Dossier, user: User, created: list[Document]) -> str:
@@ -443,6 +458,12 @@ ACTIONS: dict[str, ActionSpec] = {
         lambda p: False,  # offered per consultation, on the consultations panel
         _run_answer,
     ),
+    "repin": ActionSpec(
+        gettext_lazy("Hold this version"),
+        forms.RepinForm,
+        lambda p: False,  # offered per paper that has a newer version, on the papers panel
+        _run_repin,
+    ),
 }
 
 
@@ -457,18 +478,18 @@ def detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @staff_view
 @require_http_methods(["GET"])
-def dossier_file(request: AuthenticatedRequest, code: str, document_id: int) -> FileResponse:
+def dossier_file(
+    request: AuthenticatedRequest, code: str, document_id: int, number: int | None = None
+) -> FileResponse:
     """A paper or the result of a dossier, for anyone who may see the dossier.
 
     A dossier's documents are seen by whoever may see the dossier (the documents' access rule,
-    egov.documents.permissions); the link to this dossier is checked too.
+    egov.documents.permissions); the link to this dossier is checked too. A paper is served as
+    the dossier holds it (`number` may name its searchable copy), never a later upload.
     """
     dossier = get_dossier_for_user(request.user, code)
-    linked = DossierComponent.objects.filter(dossier=dossier, document_id=document_id).exists()
-    if not (linked or dossier.result_document_id == document_id):
-        raise Http404
     document = get_document_for_user(request.user, document_id)
-    version = document.current_version
+    version = papers.readable_version(dossier, document, number)
     if version is None:
         raise Http404
     document_services.record_download(version, user=request.user)
@@ -491,7 +512,9 @@ def _detail_context(
         dossier.events.select_related("actor", "from_unit", "to_unit", "to_user").order_by("at", "pk")
     )
     for event in events:
-        event.label = EVENT_LABELS.get(event.kind, event.kind)  # type: ignore[attr-defined]
+        event.label = papers.describe_event(event.kind, event.data) or EVENT_LABELS.get(  # type: ignore[attr-defined]
+            event.kind, event.kind
+        )
     last_event = max((event.pk for event in events), default=None)
     expected = {"expected_status": dossier.status, "expected_event": last_event}
     powers = _Powers(user, dossier, step)
@@ -535,7 +558,21 @@ def _detail_context(
                 )
     calendar = get_calendar()
     now = timezone.now()
-    components = list(dossier.components.select_related("document", "document__current_version"))
+    components = papers.with_versions(
+        list(dossier.components.select_related("document_version", "document__current_version"))
+    )
+    # A newer version of a paper may be held instead only by those who handle the dossier.
+    may_repin = dossier.closed_at is None and powers.act_as(*STAFF_ROLES)
+    for component in components:
+        component.repin_form = (  # type: ignore[attr-defined]
+            forms.RepinForm(
+                initial={**expected, "component": component.pk, "version": component.newer.number},  # type: ignore[attr-defined]
+                dossier=dossier,
+                user=user,
+            )
+            if may_repin and component.newer is not None  # type: ignore[attr-defined]
+            else None
+        )
     return {
         "dossier": dossier,
         "step": step,
@@ -560,6 +597,7 @@ def _detail_context(
         "print_links": _print_links(dossier),
         "exemptions": forms.EXEMPTION_LABELS,
         "fee_methods": dict(forms.PAYMENT_METHODS),
+        "repin_failed": failed[1] if failed is not None and failed[0] == "repin" else None,
     }
 
 
