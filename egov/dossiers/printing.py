@@ -524,14 +524,22 @@ def _apology_context(dossier: Dossier, edition: Edition) -> dict[str, Any]:
 
 
 def _stop_context(dossier: Dossier, edition: Edition) -> dict[str, Any]:
-    """Mẫu 05 (2025): processing stopped at the applicant's request (ND 118/2025 Điều 21)."""
+    """Mẫu 05 (2025): processing stopped (ND 118/2025 Điều 21).
+
+    Withdrawn: the applicant asked, the desk that received the request notifies. Stopped: the
+    agency decided (e.g. the papers asked for never came); the competent unit notifies, and the
+    notice must not say that the applicant asked.
+    """
     event = _latest(dossier, "withdrawn", "stopped")
     if event is None:
         raise FormNotApplicableError(_("Processing of this dossier was not stopped."))
+    by_agency = event.kind == "stopped"
+    issuer = dossier.competent_unit if by_agency else dossier.receiving_unit
     return {
-        **_common(dossier, dossier.receiving_unit, event.at, edition, "stop"),
+        **_common(dossier, issuer, event.at, edition, "stop"),
         "number": dossier.code,
         "symbol": "TBDG",
+        "by_agency": by_agency,
         "request_date": timezone.localdate(event.at).strftime("%d/%m/%Y"),
         "reason": event.note,
         "signer_name": _name(event),
@@ -629,6 +637,19 @@ def control_slip_rows(dossier: Dossier) -> list[SlipRow]:
             continue
         if event.kind == "returned":
             due = step_due or dossier.due_at
+            # At the desk the agency's part ends when the result is there to collect: an
+            # applicant who comes after the appointment does not make the step late.
+            ready = max((e.at for e in events[:index] if e.kind == "resolved"), default=None)
+            finished = event.at
+            if (
+                event.data.get("method") == Dossier.ReturnMethod.DESK
+                and ready is not None
+                and ready < finished
+            ):
+                finished = ready
+                if due is not None and event.at > due:
+                    waited = f"Kết quả có từ {vn_time(ready)}; người nộp đến nhận sau ngày hẹn"
+                    note = f"{note}; {waited}" if note else waited
             rows.append(
                 SlipRow(
                     holder.name,
@@ -636,7 +657,7 @@ def control_slip_rows(dossier: Dossier) -> list[SlipRow]:
                     event.at,
                     giver,
                     dossier.applicant_name,
-                    judge(event.at, due),
+                    judge(finished, due),
                     note,
                 )
             )

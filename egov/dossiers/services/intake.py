@@ -164,7 +164,7 @@ def register_at_desk(
                     by=received_by,
                     kind="supplement_requested_at_desk",
                     note=outcome.reason,
-                    data={"missing": outcome.missing},
+                    data={"missing": _still_missing(outcome.missing, components)},
                     at=now,
                 )
             else:
@@ -300,6 +300,19 @@ def check_applicant(applicant: Applicant) -> None:
         errors["applicant_phone"] = _("Enter a phone number of 10 digits, e.g. 0912345678.")
     if errors:
         raise ValidationError(errors)
+
+
+def _still_missing(missing: Sequence[str], components: Sequence[ComponentInput]) -> list[str]:
+    """The listed papers less those scanned at this visit: Mẫu 02 asks only for what is missing
+    (the desk's list starts as every required paper, before any scan is attached). When every
+    listed paper was scanned, the desk asks to correct them (hoàn thiện), and the list stays."""
+    scanned = {
+        (item.catalogue_component.name if item.catalogue_component else item.name).strip().casefold()
+        for item in components
+        if item.document is not None
+    }
+    listed = [name.strip() for name in missing if name.strip()]
+    return [name for name in listed if name.casefold() not in scanned] or listed
 
 
 def _check_outcome(

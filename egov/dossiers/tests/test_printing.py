@@ -17,6 +17,7 @@ from egov.dossiers import printing, services
 from egov.dossiers.models import Dossier
 from egov.dossiers.services import Applicant, DeskOutcome
 from egov.dossiers.tests.factories import commune_procedure, draft_result, receive, sign_result
+from egov.dossiers.tests.pdf_layout import RenderedPdf
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
 
@@ -530,3 +531,105 @@ def test_tracking_book_view_pdf_excel_and_bad_input(province, staff, book, outsi
     )
     assert client.get("/can-bo/ho-so/so-theo-doi/").status_code == 400
     assert client_for(outsider).get(f"/can-bo/ho-so/so-theo-doi/?{query}").status_code == 404
+
+
+# --- What the forms say in the cases that went wrong (issue 11, item 6) ----------------------------
+
+
+def test_supplement_slip_omits_a_paper_scanned_at_the_desk(province, staff):
+    """The desk's list starts as every required paper; one scanned at the same visit is not missing."""
+    from egov.dossiers.services import ComponentInput
+    from egov.dossiers.tests.factories import scanned
+
+    version = commune_procedure(
+        days="3",
+        components=[
+            {"name": FORM, "originals": 1, "form": "Mẫu TP/HT-2020-KS.1", "required": True},
+            {"name": "Giấy chứng sinh", "originals": 1, "required": True},
+        ],
+    )
+    form_component = version.components.get(name=FORM)
+    dossier = services.register_at_desk(
+        version=version,
+        receiving_unit=province.commune,
+        applicant=Applicant(name=APPLICANT, phone="0912345678"),
+        components=[
+            ComponentInput(
+                catalogue_component=form_component, document=scanned(province.commune, staff["desk"])
+            )
+        ],
+        outcome=DeskOutcome(
+            DeskOutcome.SUPPLEMENT, reason="Thiếu giấy chứng sinh", missing=[FORM, "Giấy chứng sinh"]
+        ),
+        received_by=staff["desk"],
+    )
+
+    with RenderedPdf(printing.render_form(dossier, "02"), name="supplement-after-scan") as pdf:
+        assert pdf.find("Giấy chứng sinh") is not None
+        assert pdf.find(FORM) is None
+
+
+def test_supplement_listing_only_scanned_papers_asks_to_correct_them(province, staff):
+    from egov.dossiers.services import ComponentInput
+    from egov.dossiers.tests.factories import scanned
+
+    version = commune_procedure(days="3")
+    dossier = services.register_at_desk(
+        version=version,
+        receiving_unit=province.commune,
+        applicant=Applicant(name=APPLICANT, phone="0912345678"),
+        components=[
+            ComponentInput(
+                catalogue_component=version.components.get(name=FORM),
+                document=scanned(province.commune, staff["desk"]),
+            )
+        ],
+        outcome=DeskOutcome(DeskOutcome.SUPPLEMENT, reason="Tờ khai chưa ký", missing=[FORM]),
+        received_by=staff["desk"],
+    )
+
+    assert [row.name for row in printing._supplement_context(dossier, "2025")["missing"]] == [FORM]
+
+
+def test_stop_notice_of_an_agency_stop_does_not_say_the_applicant_asked(received, staff):
+    services.forward_dossier(received, by=staff["desk"])
+    with time_machine.travel(dt.datetime(2026, 3, 4, 14, 0, tzinfo=VN), tick=False):
+        services.stop_processing(
+            received, by=staff["leader"], reason="Quá thời hạn bổ sung mà không nhận được giấy tờ"
+        )
+
+    with RenderedPdf(printing.render_form(received, "05"), name="stop-by-agency") as pdf:
+        text = pdf.text()
+    assert "đề nghị dừng" not in text
+    assert "Ủy ban nhân dân xã Đồng Hỷ thông báo dừng giải quyết hồ sơ của" in text
+    assert "Lý do: Quá thời hạn bổ sung mà không nhận được giấy tờ" in text
+    assert "kể từ ngày 04/03/2026" in text
+
+
+def test_a_late_pick_up_does_not_make_the_return_step_late(province, staff):
+    """Result ready on Tuesday 09:00 (return due 10:00); the applicant comes on Friday."""
+    version = commune_procedure(days="2")
+
+    def at(day: int, hour: int, minute: int = 0) -> time_machine.travel:
+        return time_machine.travel(dt.datetime(2026, 3, day, hour, minute, tzinfo=VN), tick=False)
+
+    with at(2, 9):
+        dossier = receive(version, province.commune, staff["desk"], name=APPLICANT)
+    with at(2, 10):
+        services.forward_dossier(dossier, by=staff["desk"])
+    with at(2, 15):
+        draft_result(dossier, staff["specialist"])
+        services.complete_step(dossier, by=staff["specialist"])
+    with at(3, 9):
+        sign_result(dossier, staff["leader"])
+        services.complete_step(dossier, by=staff["leader"])
+    with at(6, 10):
+        services.return_result(dossier, by=staff["desk"], method="desk")
+
+    rows = printing.control_slip_rows(dossier)
+    assert rows[-1].result != "Quá hạn"
+    assert "người nộp đến nhận sau ngày hẹn" in rows[-1].note
+    with RenderedPdf(printing.render_form(dossier, "06"), name="slip-late-pick-up") as pdf:
+        text = " ".join(pdf.text(page) for page in range(pdf.pages))
+    assert "06/03/2026" in text
+    assert results(text)[-1] != "Quá hạn"
