@@ -463,4 +463,11 @@ def store_file(request: AuthenticatedRequest, document_id: int) -> FileResponse:
     """A document of my data store; anyone else's does not exist for me."""
     if not online.in_store(request.user, document_id):
         raise Http404
-    return _serve(request, document_id)
+    # A paper I submitted is the version my dossier holds, not one an officer added later.
+    held = (
+        DossierComponent.objects.filter(dossier__citizen=request.user, document_id=document_id)
+        .select_related("dossier")
+        .order_by("-dossier_id")
+        .first()
+    )
+    return _serve(request, document_id, dossier=held.dossier if held is not None else None)

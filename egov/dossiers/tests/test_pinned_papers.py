@@ -117,6 +117,8 @@ def test_the_citizen_cannot_replace_a_submitted_paper_and_keeps_seeing_what_they
     served = client.get(reverse("portal:citizen_file", args=[dossier.code, paper.document_id]))
     assert served.status_code == 200
     assert sha(body(served)) == v1.sha256
+    stored = client.get(reverse("portal:store_file", args=[paper.document_id]))
+    assert sha(body(stored)) == v1.sha256  # the data store keeps what I submitted, too
     page = client.get(reverse("portal:citizen_dossier", args=[dossier.code]))
     assert f"Giấy tờ “{paper.name}” có phiên bản mới (2), chưa được hồ sơ sử dụng" in page.content.decode()
     english = client.get(reverse("portal:citizen_dossier", args=[dossier.code]), HTTP_ACCEPT_LANGUAGE="en")
