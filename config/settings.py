@@ -202,6 +202,8 @@ EGOV_LOGIN_LOCKOUT_MINUTES = env_int("EGOV_LOGIN_LOCKOUT_MINUTES", 15)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked name before any password is checked
     "egov.accounts.backends.LoginNameBackend",
+    # Authenticates no one; gives the administrator role its admin permissions.
+    "egov.organization.backends.RolePermissionBackend",
 ]
 AXES_HANDLER = "egov.accounts.throttle.LoginThrottleHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]

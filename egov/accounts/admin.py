@@ -44,6 +44,27 @@ class UserAdmin(DjangoUserAdmin[User]):
     )
     actions = ("unlock", "create_api_token")
 
+    # Who is a superuser and which raw permissions a user holds are decided by superusers only:
+    # an administrator's rights come from the administrator role, and must not be able to grow.
+    SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (
+                name,
+                {**options, "fields": [f for f in options["fields"] if f not in self.SUPERUSER_ONLY_FIELDS]},
+            )
+            for name, options in fieldsets
+        ]
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     # Locks are kept by django-axes per (name, address); its "Access attempts" list shows them.
     @admin.action(description=_("Unlock the selected accounts"))
     def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -5,6 +5,7 @@ Saves go through organization.services so that paths stay right and the audit lo
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -84,6 +85,12 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
             after=audit.snapshot(obj, services.UNIT_AUDIT_FIELDS),
         )
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        for membership in formset.new_objects + [changed for changed, _fields in formset.changed_objects]:
+            if isinstance(membership, Membership):
+                services.administrators_are_staff(membership)
+
     def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
         # Units are dissolved (dissolved_on), never deleted: old dossiers point at them.
         return False
@@ -98,6 +105,7 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        services.administrators_are_staff(obj)
         audit.record(
             actor=request.user,
             action="membership.changed" if change else "membership.granted",
@@ -112,8 +120,25 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
         )
 
 
+class CalendarOverrideForm(forms.ModelForm[CalendarOverride]):
+    class Meta:
+        model = CalendarOverride
+        fields = ["date", "kind", "reason"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        date, kind = cleaned.get("date"), cleaned.get("kind")
+        if date is not None and kind:
+            # The service's own refusal, shown beside the field rather than as a failed save.
+            cleaned["reason"] = services.check_calendar_override(
+                date, kind=kind, reason=cleaned.get("reason", "")
+            )
+        return cleaned
+
+
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin[CalendarOverride]):
+    form = CalendarOverrideForm
     list_display = ["date", "weekday", "kind", "reason"]
     list_filter = ["kind"]
     date_hierarchy = "date"

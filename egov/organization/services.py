@@ -101,6 +101,7 @@ def grant_role(
         membership.started_on = started_on
     membership.full_clean()
     membership.save()
+    administrators_are_staff(membership)
     audit.record(
         actor=granted_by,
         action="membership.granted",
@@ -109,6 +110,19 @@ def grant_role(
         after={"user": user.get_username(), "unit": unit.identifier, "role": role},
     )
     return membership
+
+
+def administrators_are_staff(membership: Membership) -> None:
+    """An administrator's account is a staff account: it reaches the admin, with a second factor.
+
+    The second factor is required of staff accounts (accounts.services.must_use_two_factor), and
+    the admin permissions go only to staff accounts (organization.backends), so granting the role
+    cannot leave an administrator who logs in with a password alone.
+    """
+    user = membership.user
+    if membership.role == Role.ADMINISTRATOR and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
 
 
 @transaction.atomic
@@ -132,18 +146,10 @@ def revoke_role(membership: Membership, *, revoked_by: User | None, ended_on: dt
 CALENDAR_AUDIT_FIELDS = ["date", "kind", "reason"]
 
 
-@transaction.atomic
-def set_calendar_override(
-    date: dt.date,
-    *,
-    kind: str,
-    reason: str,
-    changed_by: User | None,
-) -> CalendarOverride:
-    """Make `date` a day off or a make-up working day for this deployment (replaces any override).
+def check_calendar_override(date: dt.date, *, kind: str, reason: str) -> str:
+    """The reason, stripped, if `date` may be given `kind`; else ValidationError by field.
 
-    The Prime Minister's yearly decisions and provincial swaps (Bộ luật Lao động 2019 Điều 112
-    khoản 3) reach the calendar this way when the holidays package does not know them.
+    Forms call it to show the refusal beside the field instead of failing on save.
     """
     reason = reason.strip()
     if not reason:
@@ -167,6 +173,23 @@ def set_calendar_override(
                 % {"date": f"{date:%d/%m/%Y}", "why": otherwise_reason}
             }
         )
+    return reason
+
+
+@transaction.atomic
+def set_calendar_override(
+    date: dt.date,
+    *,
+    kind: str,
+    reason: str,
+    changed_by: User | None,
+) -> CalendarOverride:
+    """Make `date` a day off or a make-up working day for this deployment (replaces any override).
+
+    The Prime Minister's yearly decisions and provincial swaps (Bộ luật Lao động 2019 Điều 112
+    khoản 3) reach the calendar this way when the holidays package does not know them.
+    """
+    reason = check_calendar_override(date, kind=kind, reason=reason)
     override = CalendarOverride.objects.select_for_update().filter(date=date).first()
     before = audit.snapshot(override, CALENDAR_AUDIT_FIELDS) if override else None
     if override is None:

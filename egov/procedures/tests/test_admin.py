@@ -136,3 +136,28 @@ def test_import_needs_the_add_procedure_permission(client):
 
     staff.user_permissions.add(Permission.objects.get(codename="add_procedure"))
     assert client.get(reverse(IMPORT_URL)).status_code == 200
+
+
+def test_the_provinces_administrator_opens_and_imports_the_catalogue(client, admin_user):
+    """quantri holds no ticked permission: the administrator role grants them (organization.backends)."""
+    logged_in(client, admin_user)
+
+    listing = client.get(reverse("admin:procedures_procedure_changelist"))
+    response = client.post(
+        reverse(IMPORT_URL), {"file": upload(document(decision("1/QĐ-UBND", entry("1.000001"))))}
+    )
+
+    assert listing.status_code == 200
+    assert reverse(IMPORT_URL) in listing.text
+    assert response.status_code == 200
+    assert response.context["report"].imported
+    assert Procedure.objects.filter(code="1.000001").exists()
+    assert client.get(reverse("admin:procedures_procedure_export")).status_code == 200
+
+
+def test_a_specialist_and_a_citizen_are_refused_the_catalogue(client, specialist, citizen):
+    for user in (specialist, citizen):
+        logged_in(client, user)
+
+        assert client.get(reverse("admin:procedures_procedure_changelist")).status_code == 403
+        assert client.get(reverse(IMPORT_URL)).status_code == 403
