@@ -157,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "egov.core.context_processors.deployment",
+                "egov.dashboard.navigation.staff_menu",
             ],
         },
     }

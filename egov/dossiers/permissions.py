@@ -13,7 +13,7 @@ from egov.accounts.models import User
 from egov.documents.models import Document
 from egov.dossiers.models import Consultation, Dossier, DossierComponent, Status
 from egov.organization.models import Role, Unit
-from egov.organization.permissions import has_role_in, units_where
+from egov.organization.permissions import has_role_in, holds_any, units_where
 from egov.procedures.models import ProcessStep
 
 STAFF_ROLES = (
@@ -74,6 +74,34 @@ def with_related(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
     return dossiers.select_related("procedure", "procedure_version").prefetch_related(
         "receiving_unit", "competent_unit", "current_unit", "assignee"
     )
+
+
+# Who prints a desk's tracking book (Mẫu 07): the desk, its leaders (administrators act in all roles).
+TRACKING_BOOK_ROLES = (Role.DESK_OFFICER, Role.LEADER, Role.ADMINISTRATOR)
+
+
+def may_work_on_dossiers(user: User) -> bool:
+    """Whether the officer has a queue of dossiers at all (the menu and the queue page agree)."""
+    return holds_any(user, *STAFF_ROLES)
+
+
+def receiving_desks(user: User) -> QuerySet[Unit]:
+    """One-stop desks where the user receives dossiers."""
+    if not holds_any(user, Role.DESK_OFFICER):
+        return Unit.objects.none()
+    return (
+        units_where(user, Role.DESK_OFFICER)
+        .filter(receives_dossiers=True, dissolved_on__isnull=True)
+        .select_related("level")
+        .order_by("path")
+    )
+
+
+def tracking_book_units(user: User) -> QuerySet[Unit]:
+    """Desks whose tracking book the user may print."""
+    if not holds_any(user, *TRACKING_BOOK_ROLES):
+        return Unit.objects.none()
+    return units_where(user, *TRACKING_BOOK_ROLES).filter(receives_dossiers=True).order_by("path")
 
 
 def can_receive_at(user: User, unit: Unit) -> bool:

@@ -6,6 +6,8 @@ Mounted by egov.dossiers.urls under /can-bo/ho-so/: "<code>/in/<form>/" and "so-
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,9 +19,8 @@ from egov.accounts.http import AuthenticatedRequest
 from egov.core import audit
 from egov.core.limits import parse_day
 from egov.dossiers import printing
-from egov.dossiers.permissions import get_dossier_for_user
-from egov.organization.models import Role
-from egov.organization.permissions import units_where
+from egov.dossiers.permissions import get_dossier_for_user, tracking_book_units
+from egov.organization.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -60,15 +61,14 @@ def print_form(request: AuthenticatedRequest, code: str, form: str) -> HttpRespo
 @require_GET
 def tracking_book(request: AuthenticatedRequest) -> HttpResponse:
     """A desk's tracking book for `?unit=<identifier>&from=YYYY-MM-DD&to=YYYY-MM-DD`, as PDF or
-    `?format=xlsx`. The month so far when no dates are given."""
+    `?format=xlsx` (the month so far when no dates are given); without `unit`, the page to choose."""
+    units = tracking_book_units(request.user)
+    if not units.exists():
+        raise PermissionDenied
     identifier = request.GET.get("unit", "").strip()
     if not identifier:
-        return HttpResponseBadRequest(_("Choose the unit (its identifier) whose tracking book to print."))
-    unit = (
-        units_where(request.user, Role.DESK_OFFICER, Role.LEADER, Role.ADMINISTRATOR)
-        .filter(identifier=identifier)
-        .first()
-    )
+        return _tracking_book_page(request, units, status=200 if not request.GET else 400)
+    unit = units.filter(identifier=identifier).first()
     if unit is None:
         raise Http404
     today = timezone.localdate()
@@ -76,10 +76,12 @@ def tracking_book(request: AuthenticatedRequest) -> HttpResponse:
         start = _date(request.GET.get("from"), today.replace(day=1))
         end = _date(request.GET.get("to"), today)
     except ValueError:
-        return HttpResponseBadRequest(_("Dates must be written as YYYY-MM-DD or DD/MM/YYYY."))
+        return _tracking_book_page(
+            request, units, error=_("Dates must be written as YYYY-MM-DD or DD/MM/YYYY."), status=400
+        )
     edition = request.GET.get("edition") or "2025"
     if edition not in printing.EDITIONS:
-        return HttpResponseBadRequest(_("Unknown edition; use 2025 or 2018."))
+        return _tracking_book_page(request, units, error=_("Unknown edition; use 2025 or 2018."), status=400)
     as_excel = request.GET.get("format") == "xlsx"
     try:
         if as_excel:
@@ -87,7 +89,7 @@ def tracking_book(request: AuthenticatedRequest) -> HttpResponse:
         else:
             content = printing.render_tracking_book(unit, start, end, edition=edition)
     except ValueError as problem:
-        return HttpResponseBadRequest(str(problem))
+        return _tracking_book_page(request, units, error=str(problem), status=400)
     audit.record(
         actor=request.user,
         action="dossier.tracking_book_printed",
@@ -99,6 +101,23 @@ def tracking_book(request: AuthenticatedRequest) -> HttpResponse:
     if as_excel:
         return _file(content, XLSX, f"{name}.xlsx", inline=False)
     return _file(content, "application/pdf", f"{name}.pdf", inline=True)
+
+
+def _tracking_book_page(
+    request: AuthenticatedRequest, units: QuerySet[Unit], *, error: str = "", status: int = 200
+) -> HttpResponse:
+    """The page that chooses the desk, the period, the edition and the format (PDF or Excel)."""
+    today = timezone.localdate()
+    context = {
+        "units": units,
+        "chosen": request.GET.get("unit", ""),
+        "start": request.GET.get("from") or today.replace(day=1).isoformat(),
+        "end": request.GET.get("to") or today.isoformat(),
+        "edition": request.GET.get("edition") or "2025",
+        "editions": printing.EDITIONS,
+        "error": error or (_("Choose the desk whose tracking book to print.") if status == 400 else ""),
+    }
+    return render(request, "dossiers/tracking_book.html", context, status=status)
 
 
 def _date(value: str | None, default: dt.date) -> dt.date:

@@ -48,20 +48,7 @@ def queue_for(
     now: dt.datetime | None = None,
 ) -> QuerySet[Dossier]:
     """The dossiers of one queue tab, filtered, with what the queue table shows (one query)."""
-    now = now or timezone.now()
-    dossiers = dossiers_visible_to(user)
-    if tab == MINE:
-        dossiers = dossiers.filter(closed_at__isnull=True).filter(_my_work(user))
-    elif tab == DUE_SOON:
-        soon = calendar.add_working_days(now, 1)
-        dossiers = dossiers.filter(status__in=CLOCK_RUNNING, due_at__gt=now, due_at__lte=soon)
-    elif tab == OVERDUE:
-        dossiers = dossiers.filter(status__in=CLOCK_RUNNING, due_at__lte=now)
-    elif tab == DONE:
-        dossiers = dossiers.filter(Q(closed_at__isnull=False) | Q(status=Status.RESOLVED))
-    else:
-        dossiers = dossiers.filter(closed_at__isnull=True)
-    dossiers = _filtered(dossiers, filters)
+    dossiers = _filtered(_in_tab(user, tab, calendar=calendar, now=now or timezone.now()), filters)
     # One step matches (version, position); no ordering, so the planner adds no join or sort.
     step_name = (
         ProcessStep.objects.filter(version=OuterRef("procedure_version"), position=OuterRef("current_step"))
@@ -74,6 +61,31 @@ def queue_for(
     if tab == DONE:
         return dossiers.order_by(F("closed_at").desc(nulls_first=True), "-pk")
     return dossiers.order_by(F("due_at").asc(nulls_last=True), "pk")
+
+
+def queue_counts(
+    user: User, tabs: tuple[str, ...], *, calendar: WorkingCalendar, now: dt.datetime, cap: int = 99
+) -> dict[str, int]:
+    """How many dossiers each tab holds, counted up to `cap` + 1 (meaning "more than cap"): the
+    workspace home shows "99+" rather than pay for a full COUNT over a province."""
+    return {
+        tab: len(_in_tab(user, tab, calendar=calendar, now=now).order_by().values_list("pk")[: cap + 1])
+        for tab in tabs
+    }
+
+
+def _in_tab(user: User, tab: str, *, calendar: WorkingCalendar, now: dt.datetime) -> QuerySet[Dossier]:
+    dossiers = dossiers_visible_to(user)
+    if tab == MINE:
+        return dossiers.filter(closed_at__isnull=True).filter(_my_work(user))
+    if tab == DUE_SOON:
+        soon = calendar.add_working_days(now, 1)
+        return dossiers.filter(status__in=CLOCK_RUNNING, due_at__gt=now, due_at__lte=soon)
+    if tab == OVERDUE:
+        return dossiers.filter(status__in=CLOCK_RUNNING, due_at__lte=now)
+    if tab == DONE:
+        return dossiers.filter(Q(closed_at__isnull=False) | Q(status=Status.RESOLVED))
+    return dossiers.filter(closed_at__isnull=True)
 
 
 def _my_work(user: User) -> Q:

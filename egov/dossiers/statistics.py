@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from egov.accounts.models import User
 from egov.dossiers.models import Channel, Dossier, Status, finished_or_never
 from egov.organization.models import Role, Unit
-from egov.organization.permissions import units_where
+from egov.organization.permissions import holds_any, units_where
 
 Grouping = Literal["unit", "procedure", "sector"]
 
@@ -140,7 +140,13 @@ def parse_period(
 
 def statistics_units(user: User) -> QuerySet[Unit]:
     """Units (with their subtrees) whose figures the user may read."""
+    if not may_read_statistics(user):
+        return Unit.objects.none()
     return units_where(user, *STATISTICS_ROLES)
+
+
+def may_read_statistics(user: User) -> bool:
+    return holds_any(user, *STATISTICS_ROLES)
 
 
 def statistics_scope(user: User, unit_identifier: str = "") -> tuple[QuerySet[Unit], Unit | None]:

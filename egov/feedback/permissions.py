@@ -13,7 +13,7 @@ from egov.dossiers.models import Dossier
 from egov.dossiers.permissions import STAFF_ROLES
 from egov.feedback.models import Feedback, Rating
 from egov.organization.models import Role
-from egov.organization.permissions import units_where
+from egov.organization.permissions import holds_any, units_where
 
 # Who answers PAKN in a unit (QĐ 766 group 6 leaves it to the unit; administrators act in all roles).
 HANDLER_ROLES = (Role.LEADER, Role.HEAD_OF_DEPARTMENT, Role.SPECIALIST, Role.ADMINISTRATOR)
@@ -24,6 +24,11 @@ def feedback_for_staff(user: User) -> QuerySet[Feedback]:
     if not user.is_authenticated or user.is_citizen:
         return Feedback.objects.none()
     return Feedback.objects.filter(unit__in=units_where(user, *HANDLER_ROLES).values("pk"))
+
+
+def may_handle_feedback(user: User) -> bool:
+    """Whether the officer answers feedback anywhere (the menu and the queue page agree)."""
+    return not user.is_citizen and holds_any(user, *HANDLER_ROLES)
 
 
 def get_feedback_for_staff(user: User, pk: int) -> Feedback:

@@ -229,6 +229,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if user.is_citizen:
         raise Http404
+    if not permissions.may_handle_feedback(user):
+        raise PermissionDenied
     show = "all" if request.GET.get("show") == "all" else "open"
     items = queries.staff_queue(permissions.feedback_for_staff(user), show=show)
     page_obj = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -38,6 +38,22 @@ def is_administrator(user: User) -> bool:
     """Administrators (of any unit) and superusers; they must use two-factor login."""
     if not user.is_authenticated:
         return False
-    return (
-        user.is_superuser or Membership.objects.current().filter(user=user, role=Role.ADMINISTRATOR).exists()
-    )
+    return user.is_superuser or Role.ADMINISTRATOR in roles_held(user)
+
+
+def roles_held(user: User) -> frozenset[str]:
+    """The roles the user holds today in any unit, read once per user object (one request): the
+    menu asks for every entry it may show."""
+    if not user.is_authenticated:
+        return frozenset()
+    held: frozenset[str] | None = getattr(user, "_egov_roles_held", None)
+    if held is None:
+        held = frozenset(Membership.objects.current().filter(user=user).values_list("role", flat=True))
+        user._egov_roles_held = held  # type: ignore[attr-defined]
+    return held
+
+
+def holds_any(user: User, *roles: Role) -> bool:
+    """Whether the user holds one of the roles somewhere; administrators act in every role."""
+    held = roles_held(user)
+    return Role.ADMINISTRATOR in held or any(role in held for role in roles)

@@ -529,8 +529,12 @@ def test_tracking_book_view_pdf_excel_and_bad_input(province, staff, book, outsi
     assert (
         client.get("/can-bo/ho-so/so-theo-doi/?unit=H51.60&from=2026-03-31&to=2026-03-01").status_code == 400
     )
-    assert client.get("/can-bo/ho-so/so-theo-doi/").status_code == 400
-    assert client_for(outsider).get(f"/can-bo/ho-so/so-theo-doi/?{query}").status_code == 404
+    # Without a unit it is the page that chooses one (the menu's entry), not an error.
+    assert client.get("/can-bo/ho-so/so-theo-doi/").status_code == 200
+    # A specialist keeps no tracking book (403); another commune's desk does not see this one (404).
+    assert client_for(outsider).get(f"/can-bo/ho-so/so-theo-doi/?{query}").status_code == 403
+    other_desk = make_member(Role.DESK_OFFICER, province.other_commune, "motcua.khac")
+    assert client_for(other_desk).get(f"/can-bo/ho-so/so-theo-doi/?{query}").status_code == 404
 
 
 # --- What the forms say in the cases that went wrong (issue 11, item 6) ----------------------------

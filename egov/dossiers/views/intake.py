@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from egov.accounts.http import AuthenticatedRequest
-from egov.accounts.models import User
 from egov.dossiers import forms, services
 from egov.dossiers.models import Dossier, DossierComponent, Status
+from egov.dossiers.permissions import receiving_desks
 from egov.dossiers.views.common import add_errors, component_inputs, staff_view, uploads_removed_on_failure
 from egov.integrations.errors import IntegrationError, IntegrationUnavailable
 from egov.integrations.population import CitizenRecord, lookup_citizen
-from egov.organization.models import Role, Unit
-from egov.organization.permissions import units_where
+from egov.organization.models import Unit
 from egov.procedures.models import ProcedureVersion
 from egov.procedures.queries import search_procedures
 
@@ -32,21 +31,11 @@ LOOKUP_PURPOSE = "tiếp nhận hồ sơ"
 # --- Desk intake ----------------------------------------------------------------------------------
 
 
-def _desks(user: User) -> QuerySet[Unit]:
-    """One-stop desks where the user receives dossiers."""
-    return (
-        units_where(user, Role.DESK_OFFICER)
-        .filter(receives_dossiers=True, dissolved_on__isnull=True)
-        .select_related("level")
-        .order_by("path")
-    )
-
-
 @staff_view
 @require_http_methods(["GET", "POST"])
 def intake(request: AuthenticatedRequest) -> HttpResponse:
     """Receive a dossier at the desk: choose the procedure, then one form and one decision."""
-    desks = _desks(request.user)
+    desks = receiving_desks(request.user)
     if not desks.exists():
         raise PermissionDenied
     code = request.GET.get("thu_tuc", "").strip()

@@ -1,5 +1,6 @@
 """The officer's work queue: my work, my units, due soon, overdue, finished."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,10 +11,9 @@ from django.views.decorators.http import require_http_methods
 from egov.accounts.http import AuthenticatedRequest
 from egov.core.limits import page_number
 from egov.dossiers import forms, queries
+from egov.dossiers.permissions import may_work_on_dossiers, receiving_desks
 from egov.dossiers.views.common import clock_of, staff_view
 from egov.organization.calendar import get_calendar
-from egov.organization.models import Role
-from egov.organization.permissions import units_where
 from egov.procedures.models import Sector
 from egov.procedures.queries import sectors_in_force
 
@@ -31,6 +31,8 @@ TAB_LABELS = {
 @require_http_methods(["GET"])
 def queue(request: AuthenticatedRequest) -> HttpResponse:
     """The officer's queues: my work, my units, due soon, overdue, finished; with filters."""
+    if not may_work_on_dossiers(request.user):
+        raise PermissionDenied
     tab = request.GET.get("tab", queries.MINE)
     if tab not in queries.TABS:
         tab = queries.MINE
@@ -57,7 +59,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         "rows": rows,
         "page": page,
         "has_next": has_next,
-        "can_receive": units_where(request.user, Role.DESK_OFFICER).filter(receives_dossiers=True).exists(),
+        "can_receive": receiving_desks(request.user).exists(),
         "online_review": [] if request.htmx else queries.online_awaiting_review(request.user, now=now),  # type: ignore[attr-defined]
     }
     template = "dossiers/_queue_table.html" if request.htmx else "dossiers/queue.html"  # type: ignore[attr-defined]

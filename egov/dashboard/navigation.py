@@ -1,0 +1,55 @@
+"""The staff menu: only what the officer's roles may use (issue 11 item 8).
+
+Each entry asks the same predicate as the page it opens, so a menu never offers a page that
+answers 403, and a page missing from the menu is one the officer may not use.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from egov.accounts.models import User
+from egov.dossiers.permissions import may_work_on_dossiers, receiving_desks, tracking_book_units
+from egov.dossiers.statistics import may_read_statistics
+from egov.feedback.permissions import may_handle_feedback
+from egov.organization.permissions import is_administrator
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    url_name: str
+    label: str | Promise
+    may_use: Callable[[User], bool]
+
+
+def _everyone(user: User) -> bool:
+    return True
+
+
+STAFF_MENU = (
+    MenuEntry("dashboard:home", _("Workspace"), _everyone),
+    MenuEntry("dossiers:queue", _("Dossiers"), may_work_on_dossiers),
+    MenuEntry("dossiers:intake", _("Receive a dossier"), lambda user: receiving_desks(user).exists()),
+    MenuEntry("dossiers:tracking_book", _("Tracking book"), lambda user: tracking_book_units(user).exists()),
+    MenuEntry("documents:list", _("Documents"), _everyone),
+    MenuEntry("dashboard:statistics", _("Statistics"), may_read_statistics),
+    MenuEntry("feedback_staff:queue", _("Feedback"), may_handle_feedback),
+    MenuEntry("portal:catalogue", _("Procedures"), _everyone),
+    MenuEntry("admin:index", _("Administration"), lambda user: user.is_staff or is_administrator(user)),
+    MenuEntry("accounts:security", _("Account security"), _everyone),
+)
+
+
+def staff_menu(request: HttpRequest) -> dict[str, object]:
+    """`staff_menu` for templates, computed only when a page's menu is rendered."""
+
+    def entries() -> list[MenuEntry]:
+        user = request.user
+        if not user.is_authenticated or user.is_citizen:  # type: ignore[union-attr]
+            return []
+        return [entry for entry in STAFF_MENU if entry.may_use(user)]  # type: ignore[arg-type]
+
+    return {"staff_menu": entries}
