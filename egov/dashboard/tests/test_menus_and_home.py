@@ -127,7 +127,8 @@ def test_the_workspace_home_counts_what_waits_and_links_to_it(province, people):
         assert counts["mine"] == 1  # the one still at the desk
         assert counts["overdue"] == 2  # both are long past their appointment
         html = response.content.decode()
-        assert "Việc của tôi" in html and f'{reverse("dossiers:queue")}?tab=overdue' in html
+        assert "Việc của tôi" in html
+        assert f"{reverse('dossiers:queue')}?tab=overdue" in html
 
         client.force_login(people["head"])
         counts = client.get(reverse("dashboard:home")).context["counts"]
@@ -135,7 +136,8 @@ def test_the_workspace_home_counts_what_waits_and_links_to_it(province, people):
 
         client.force_login(people["secretary"])
         response = client.get(reverse("dashboard:home"))
-        assert response.context["counts"] == {} and "Việc của tôi" not in response.content.decode()
+        assert response.context["counts"] == {}
+        assert "Việc của tôi" not in response.content.decode()
 
 
 def test_the_tracking_book_is_a_page_that_chooses_the_desk(province, people, outsider):
@@ -144,8 +146,10 @@ def test_the_tracking_book_is_a_page_that_chooses_the_desk(province, people, out
     page = client.get(reverse("dossiers:tracking_book"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Sổ theo dõi hồ sơ" in html and f'value="{province.commune.identifier}"' in html
+    assert "Sổ theo dõi hồ sơ" in html
+    assert f'value="{province.commune.identifier}"' in html
     wrong = client.get(reverse("dossiers:tracking_book"), {"unit": province.commune.identifier, "from": "x"})
-    assert wrong.status_code == 400 and 'role="alert"' in wrong.content.decode()
+    assert wrong.status_code == 400
+    assert 'role="alert"' in wrong.content.decode()
     client.force_login(outsider)  # a specialist prints no tracking book
     assert client.get(reverse("dossiers:tracking_book")).status_code == 403
