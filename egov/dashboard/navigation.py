@@ -48,8 +48,8 @@ def staff_menu(request: HttpRequest) -> dict[str, object]:
 
     def entries() -> list[MenuEntry]:
         user = request.user
-        if not user.is_authenticated or user.is_citizen:  # type: ignore[union-attr]
+        if not user.is_authenticated or user.is_citizen:
             return []
-        return [entry for entry in STAFF_MENU if entry.may_use(user)]  # type: ignore[arg-type]
+        return [entry for entry in STAFF_MENU if entry.may_use(user)]
 
     return {"staff_menu": entries}
