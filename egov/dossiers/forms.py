@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import User
 from egov.core import forms as core_forms
-from egov.documents import validation
+from egov.documents import scan_quality, validation
 from egov.documents.forms import ACCEPT
 from egov.dossiers.models import Channel, Consultation, Dossier, DossierComponent, Status
 from egov.dossiers.queries import QueueFilters
@@ -120,6 +120,8 @@ class ComponentFieldsMixin(forms.Form):
                 continue
             try:
                 validation.check_upload(upload)
+                # A paper scanned at intake is at least 200 dpi (checklist 35).
+                scan_quality.check_scan(upload)
             except ValidationError as error:
                 self.add_error(f"file_{item.pk}", error)
             finally:
