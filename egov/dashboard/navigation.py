@@ -1,7 +1,7 @@
 """The staff menu: only what the officer's roles may use (issue 11 item 8).
 
-Each entry asks the same predicate as the page it opens, so a menu never offers a page that
-answers 403, and a page missing from the menu is one the officer may not use.
+Each entry asks the roles the page it opens asks for, read once per request (one query), so a menu
+never offers a page that answers 403, and a page missing from the menu is one the officer may not use.
 """
 
 from collections.abc import Callable
@@ -12,10 +12,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import User
-from egov.dossiers.permissions import may_work_on_dossiers, receiving_desks, tracking_book_units
+from egov.dossiers.permissions import TRACKING_BOOK_ROLES, may_work_on_dossiers
 from egov.dossiers.statistics import may_read_statistics
 from egov.feedback.permissions import may_handle_feedback
-from egov.organization.permissions import is_administrator
+from egov.organization.models import Role
+from egov.organization.permissions import holds_any, is_administrator
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,15 @@ def _everyone(user: User) -> bool:
     return True
 
 
+def _keeps_tracking_book(user: User) -> bool:
+    return holds_any(user, *TRACKING_BOOK_ROLES)
+
+
 STAFF_MENU = (
     MenuEntry("dashboard:home", _("Workspace"), _everyone),
     MenuEntry("dossiers:queue", _("Dossiers"), may_work_on_dossiers),
-    MenuEntry("dossiers:intake", _("Receive a dossier"), lambda user: receiving_desks(user).exists()),
-    MenuEntry("dossiers:tracking_book", _("Tracking book"), lambda user: tracking_book_units(user).exists()),
+    MenuEntry("dossiers:intake", _("Receive a dossier"), lambda user: holds_any(user, Role.DESK_OFFICER)),
+    MenuEntry("dossiers:tracking_book", _("Tracking book"), _keeps_tracking_book),
     MenuEntry("documents:list", _("Documents"), _everyone),
     MenuEntry("dashboard:statistics", _("Statistics"), may_read_statistics),
     MenuEntry("feedback_staff:queue", _("Feedback"), may_handle_feedback),

@@ -78,7 +78,7 @@ def test_list_shows_only_visible_documents(
     mine = make_document(desk_officer, province.commune, "Biên nhận của xã")
     client.force_login(desk_officer)
 
-    with django_assert_max_num_queries(10):  # with the dossiers' papers (2)
+    with django_assert_max_num_queries(11):  # with the dossiers' papers (2) and the menu's roles (1)
         response = client.get(reverse("documents:list"))
 
     assert response.status_code == 200
@@ -91,7 +91,7 @@ def test_list_is_paginated_with_bounded_queries(client, specialist, province, dj
         make_document(specialist, province.department, f"Tài liệu {number}", content=pdf_bytes(f"d{number}"))
     client.force_login(specialist)
 
-    with django_assert_max_num_queries(10):  # with the dossiers' papers (2)
+    with django_assert_max_num_queries(11):  # with the dossiers' papers (2) and the menu's roles (1)
         first = client.get(reverse("documents:list"))
     second = client.get(reverse("documents:list"), {"page": 2})
 
