@@ -304,8 +304,13 @@ EGOV_OUTBOX_CLAIM_SECONDS = env_int("EGOV_OUTBOX_CLAIM_SECONDS", 120)
 
 # --- Documents ----------------------------------------------------------------------------------
 EGOV_UPLOAD_MAX_BYTES = env_int("EGOV_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
-# Pixels in one scanned image beyond which it is treated as a decompression bomb.
-EGOV_UPLOAD_MAX_PIXELS = env_int("EGOV_UPLOAD_MAX_PIXELS", 120_000_000)
+# Pixels in one scanned image (or one image inside a PDF) beyond which it is treated as a
+# decompression bomb: an A4 page at 600 dpi is 35 MP and A3 at 400 dpi 31 MP.
+EGOV_UPLOAD_MAX_PIXELS = env_int("EGOV_UPLOAD_MAX_PIXELS", 50_000_000)
+# A PDF is refused when its streams decode to more than this in all, or to more than
+# EGOV_PDF_MAX_RATIO times its own size (once past 64 MiB): a bomb is stopped after that much work.
+EGOV_PDF_MAX_DECODED_BYTES = env_int("EGOV_PDF_MAX_DECODED_BYTES", 1024 * 1024 * 1024)
+EGOV_PDF_MAX_RATIO = env_int("EGOV_PDF_MAX_RATIO", 100)
 # OCR: pages whose mean word confidence is below this are flagged for a person to check.
 EGOV_OCR_MIN_CONFIDENCE = env_int("EGOV_OCR_MIN_CONFIDENCE", 70)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

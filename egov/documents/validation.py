@@ -23,6 +23,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from egov.documents import pdf_checks
+
 logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
@@ -199,6 +201,9 @@ def _check_pdf(content: bytes) -> tuple[int, bool]:
         with pikepdf.open(io.BytesIO(content)) as pdf:
             if pdf.is_encrypted:
                 raise _encrypted_pdf()
+            # Before anything decodes a page: what every stream costs, then what may run.
+            pdf_checks.check_expansion(pdf, len(content))
+            pdf_checks.check_active_content(pdf)
             pages = 0
             for page in pdf.pages:
                 _load_page(page)
@@ -206,6 +211,15 @@ def _check_pdf(content: bytes) -> tuple[int, bool]:
             if pages == 0:
                 raise _malformed_pdf()
             signed = _has_signature_field(pdf) or b"/ByteRange" in content
+    except pdf_checks.DecompressionBombError as error:
+        logger.info("PDF decompression bomb rejected: %s", error)
+        raise _bomb() from error
+    except pdf_checks.ActiveContentError as error:
+        raise _active_content(error.kind) from error
+    except pikepdf.DataDecodingError as error:
+        # qpdf's own memory caps (set in apps.py) stopped a stream, for example an object stream.
+        logger.info("PDF stream over qpdf's limits rejected: %s", error)
+        raise _bomb() from error
     except pikepdf.PasswordError as error:
         raise _encrypted_pdf() from error
     except (pikepdf.PdfError, pikepdf.ForeignObjectError, ValueError, TypeError, KeyError) as error:
@@ -291,6 +305,27 @@ def _bomb() -> ValidationError:
     return ValidationError(
         _("The file would expand to an unreasonable size when opened, so it was refused."),
         code="decompression_bomb",
+    )
+
+
+def _active_content(kind: str) -> ValidationError:
+    # Refused rather than stripped: removing an object from a signed PDF breaks its signature,
+    # and a copy quietly different from what the applicant sent would not be his paper.
+    what = {
+        "javascript": _("JavaScript"),
+        "launch": _("an action that starts a program"),
+        "submit": _("a form that sends its data elsewhere"),
+        "embedded_files": _("attached files"),
+        "rich_media": _("multimedia content"),
+        "xfa": _("an XFA form"),
+    }[kind]
+    return ValidationError(
+        _(
+            "The PDF contains %(what)s, which could run or open by itself, so it was refused. "
+            "Print it to PDF again or export it without scripts and attachments."
+        ),
+        code="active_content",
+        params={"what": what},
     )
 
 

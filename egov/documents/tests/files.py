@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+import zlib
 
 import pikepdf
 from openpyxl import Workbook
@@ -101,3 +102,67 @@ def xlsx_bytes(*rows: tuple[object, ...]) -> bytes:
 def zip_bomb_docx(expanded_bytes: int = 30 * 1024 * 1024) -> bytes:
     """A valid-looking DOCX with a part of zeros that deflates about a thousandfold."""
     return docx_bytes(extra={"word/media/padding.bin": bytes(expanded_bytes)})
+
+
+def deflate_zeros(total: int, block: int = 16 * 1024 * 1024) -> bytes:
+    """A zlib stream of `total` zero bytes built without holding them: one block, repeated.
+
+    A full flush ends each block on a byte boundary with a fresh dictionary, so the same
+    compressed block can be written again and again; 1 GiB comes out at about 1 MB.
+    """
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    zeros = bytes(min(block, total))
+    piece = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
+    count = max(total // len(zeros), 1)
+    checksum = 1
+    for _ in range(count):
+        checksum = zlib.adler32(zeros, checksum)
+    end = zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    return b"\x78\xda" + piece * count + end + checksum.to_bytes(4, "big")
+
+
+def pdf_with_stream(raw: bytes, filters: list[str], *, as_contents: bool = True, **extra: object) -> bytes:
+    """A one-page PDF holding an already encoded stream (its page content, or an unused object)."""
+    pdf = pikepdf.open(io.BytesIO(pdf_bytes("Trang 1")))
+    stream = pikepdf.Stream(pdf, b"")
+    names = [pikepdf.Name(name) for name in filters]
+    stream.write(raw, filter=names[0] if len(names) == 1 else pikepdf.Array(names))
+    for key, value in extra.items():
+        stream[f"/{key}"] = value
+    if as_contents:
+        pdf.pages[0].obj.Contents = pdf.make_indirect(stream)
+    else:
+        pdf.Root.Extra = pdf.make_indirect(stream)
+    buffer = io.BytesIO()
+    # Written as given: qpdf would otherwise decode the stream and compress it again.
+    pdf.save(buffer, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return buffer.getvalue()
+
+
+def bomb_pdf(total: int = 1024 * 1024 * 1024) -> bytes:
+    """About 1 MB of PDF whose page content inflates to `total` bytes."""
+    return pdf_with_stream(deflate_zeros(total), ["/FlateDecode"])
+
+
+def run_length_encode(data: bytes) -> bytes:
+    """RunLengthDecode's encoding (ISO 32000-1 §7.4.5): runs of up to 128 equal bytes or literals."""
+    out = bytearray()
+    position = 0
+    while position < len(data):
+        run = 1
+        while position + run < len(data) and run < 128 and data[position + run] == data[position]:
+            run += 1
+        if run > 1:
+            out += bytes([257 - run, data[position]])
+        else:
+            end = position + 1
+            while (
+                end < len(data)
+                and end - position < 128
+                and (end + 1 >= len(data) or data[end] != data[end + 1])
+            ):
+                end += 1
+            run = end - position
+            out += bytes([run - 1]) + data[position:end]
+        position += run
+    return bytes(out + b"\x80")

@@ -101,6 +101,23 @@ def test_decompression_bomb_image_is_refused(client, specialist, province, media
     assert not (media / "documents").exists()
 
 
+def test_118_megapixel_png_is_refused_under_the_default_limit(client, specialist, province, media):
+    # 11 800 × 10 000 one-bit pixels compress to a few kilobytes; Pillow reads the size from the
+    # header when opening, so the refusal comes before any pixel is decoded.
+    content = image_bytes("PNG", size=(11_800, 10_000), mode="1")
+    assert len(content) < 100_000
+    client.force_login(specialist)
+
+    response = client.post(
+        reverse("documents:create"),
+        {"title": "Ảnh lớn", "unit": province.department.pk, "file": upload("anh.png", content)},
+    )
+
+    assert [e.code for e in response.context["form"].errors.as_data()["file"]] == ["decompression_bomb"]
+    assert "Tệp bị từ chối vì khi giải nén sẽ có dung lượng quá lớn bất thường." in response.text
+    assert not Document.objects.exists()
+
+
 def test_large_one_bit_scan_is_a_bomb_under_the_default_limit(settings):
     settings.EGOV_UPLOAD_MAX_PIXELS = 100_000_000
     content = image_bytes("PNG", size=(20000, 20000), mode="1")
