@@ -11,6 +11,7 @@ from egov.accounts.models import User
 from egov.core.pdf import render_pdf
 from egov.documents.models import Document
 from egov.documents.services import create_document
+from egov.dossiers import drafting
 from egov.dossiers.models import (
     Dossier,
     Status,
@@ -98,32 +99,7 @@ def generate_result(dossier: Dossier, *, by: User, note: str = "") -> Document:
     """
     require_status(dossier, Status.PROCESSING)
     require_step_role(dossier, by)
-    version = dossier.procedure_version
-    unit = dossier.competent_unit
-    pdf = render_pdf(
-        "dossiers/pdf/result.html",
-        {
-            "issuer": unit.name.upper(),
-            "issuer_parent": unit.parent.name.upper() if unit.parent else "",
-            "number": dossier.code,
-            "place": "Thái Nguyên",
-            "date": timezone.localdate(),
-            "result_title": version.result.split(";")[0].split("(")[0].strip() or version.name,
-            "procedure": version.name,
-            "legal_basis": version.legal_basis.split(";")[0],
-            "dossier_code": dossier.code,
-            "received_at": timezone.localtime(dossier.received_at).strftime("%H giờ %M, ngày %d/%m/%Y")
-            if dossier.received_at
-            else "",
-            "applicant": dossier.applicant_name,
-            "id_number": dossier.applicant_id_number,
-            "address": dossier.applicant_address,
-            "note": note,
-            "signer_position": "Thủ trưởng cơ quan",
-            "recipients": [dossier.applicant_name, "Lưu: VT"],
-        },
-        page_size="A4",
-    )
+    pdf = render_pdf("dossiers/pdf/result.html", drafting.result_context(dossier, note=note), page_size="A4")
     document = create_document(
         title=_("Result of dossier %(code)s") % {"code": dossier.code},
         unit=dossier.current_unit,

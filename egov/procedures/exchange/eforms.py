@@ -12,8 +12,24 @@ from egov.procedures.exchange.fields import not_one_of
 
 FORM_FIELD_TYPES = ("text", "textarea", "date", "number", "select", "checkbox", "email", "phone", "id_number")
 FORM_FIELD_KEYS = frozenset(
-    {"name", "label", "type", "required", "choices", "max_length", "min", "max", "show_if", "prefill", "help"}
+    {
+        "name",
+        "label",
+        "type",
+        "required",
+        "choices",
+        "max_length",
+        "min",
+        "max",
+        "show_if",
+        "prefill",
+        "help",
+        "result",
+    }
 )
+# How a field's answer appears on the result drafted from the template: "subject" names whom the
+# result is issued for (the child of a birth registration), "shown" prints it as "label: value".
+FORM_RESULT_ROLES = ("subject", "shown")
 # Where a value may be prefilled from: the citizen's account, or the population database
 # (the attributes of egov.integrations.population.CitizenRecord that are plain text or a date).
 PREFILL_ACCOUNT = ("full_name", "national_id", "email", "phone")
@@ -101,6 +117,8 @@ def _form_field_problems(
         or show_if.get("field") not in seen
     ):
         problems.append((f"{at}.show_if", str(_('Give {"field": <an earlier field>, "equals": <value>}.'))))
+    if "result" in item and item["result"] not in FORM_RESULT_ROLES:
+        problems.append((f"{at}.result", not_one_of(str(item["result"]), FORM_RESULT_ROLES)))
     prefill = item.get("prefill")
     if prefill is not None and not _is_prefill_source(prefill):
         problems.append(

@@ -1,0 +1,139 @@
+"""The result drafted from the template uses the dossier's data (issue 11, item 5).
+
+The demo's birth registration (catalogue.json, 1.001193) filed online by the father: the birth
+certificate names the child from the e-form, cites the commune's competence and every legal
+basis of the version, is dated at the commune and is signed for the committee by its chairman.
+"""
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from egov.dossiers import online, services
+from egov.dossiers.drafting import legal_bases
+from egov.dossiers.tests.factories import tiny_pdf
+from egov.dossiers.tests.online_factories import citizen
+from egov.dossiers.tests.pdf_layout import RenderedPdf
+from egov.organization.models import Role
+from egov.organization.tests.factories import make_member
+from egov.procedures.models import Procedure
+from egov.procedures.services import import_catalogue
+from egov.procedures.tests.documents import decision, document
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+CATALOGUE = Path(__file__).resolve().parents[2] / "procedures" / "demo" / "catalogue.json"
+FATHER = "Nguyễn Văn An"
+CHILD = "Nguyễn Minh Khôi"
+
+
+def demo_birth_registration():
+    entries = [
+        procedure
+        for item in json.loads(CATALOGUE.read_text(encoding="utf-8"))["decisions"]
+        for procedure in item["procedures"]
+        if procedure["code"] == "1.001193" and procedure.get("form")
+    ]
+    report = import_catalogue(document(decision("99/QĐ-UBND", entries[0])), imported_by=None, dry_run=False)
+    assert report.ok, report.error_lines()
+    version = Procedure.objects.get(code="1.001193").current_version
+    assert version is not None
+    return version
+
+
+@pytest.fixture
+def drafted(province):
+    version = demo_birth_registration()
+    desk = make_member(Role.DESK_OFFICER, province.commune, "motcua.ks")
+    specialist = make_member(Role.SPECIALIST, province.commune, "tuphap.ks")
+    chairman = make_member(Role.LEADER, province.commune, "chutich.ks")
+    chairman.full_name = "Mạc Văn Tùng"
+    chairman.save(update_fields=["full_name"])
+    chairman.memberships.update(position_title="Chủ tịch UBND xã")
+    father = citizen(full_name=FATHER)
+    with time_machine.travel(dt.datetime(2026, 11, 9, 8, 5, tzinfo=VN), tick=False):
+        draft = online.start_draft(citizen=father, version=version)
+        online.save_draft(
+            draft,
+            by=father,
+            values={
+                "applicant_name": FATHER,
+                "applicant_id_number": "019090001234",
+                "applicant_address": "Xóm Làng Mới, xã Đồng Hỷ",
+                "applicant_phone": "0912345678",
+                "ho_ten_tre": CHILD,
+                "ngay_sinh_tre": "2026-11-01",
+                "gioi_tinh_tre": "Nam",
+                "noi_sinh": "Trạm Y tế xã Đồng Hỷ",
+                "ho_ten_me": "Lê Thị Hoa",
+                "ho_ten_cha": FATHER,
+                "quan_he": "Cha",
+                "cam_doan": "on",
+            },
+            receiving_unit=province.commune,
+        )
+        for component in version.components.filter(form="", is_required=True):
+            online.attach_to_draft(draft, by=father, component=component, file=tiny_pdf())
+        dossier = online.submit_online(draft, by=father)
+    with time_machine.travel(dt.datetime(2026, 11, 9, 9, 30, tzinfo=VN), tick=False):
+        online.receive_online(dossier, by=desk)
+        services.forward_dossier(dossier, by=desk)
+        result = services.generate_result(dossier, by=specialist)
+    assert result.current_version is not None
+    with result.current_version.file.open("rb") as handle:
+        return version, handle.read()
+
+
+def test_the_birth_certificate_is_made_out_for_the_child(drafted):
+    _version, content = drafted
+    with RenderedPdf(content, name="result-birth") as pdf:
+        text = " ".join(pdf.text(page) for page in range(pdf.pages))
+
+    assert f"cho: {CHILD}" in text
+    assert f"Ông/Bà {FATHER}" in text  # he filed it and receives it, but it is not made out to him
+    assert f"cho Ông/Bà {FATHER}" not in text
+    for shown in (
+        "Ngày, tháng, năm sinh của trẻ: 01/11/2026",
+        "Giới tính của trẻ: Nam",
+        "Họ, chữ đệm và tên người mẹ: Lê Thị Hoa",
+    ):
+        assert shown in text, shown
+    assert "GIẤY KHAI SINH" in text
+
+
+def test_it_cites_the_competence_and_every_legal_basis(drafted):
+    version, content = drafted
+    with RenderedPdf(content, name="result-birth-bases") as pdf:
+        text = " ".join(pdf.text(page) for page in range(pdf.pages))
+
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;" in text
+    bases = legal_bases(version.legal_basis)
+    assert len(bases) == 6
+    for basis in bases:
+        assert f"Căn cứ {basis};" in text, basis
+    # The commune's committee issues it, dated at the commune, received "09 giờ 30 phút".
+    assert "ỦY BAN NHÂN DÂN XÃ ĐỒNG HỶ" in text
+    assert re.search(r"Đồng Hỷ, ngày \d\d tháng \d+ năm \d{4}", text)
+    assert "Thái Nguyên, ngày" not in text
+    assert "09 giờ 30 phút, ngày 09/11/2026" in text
+    assert "Số: …/…" in text
+
+
+def test_it_is_signed_for_the_committee_by_its_chairman(drafted):
+    _version, content = drafted
+    with RenderedPdf(content) as pdf:
+        last = pdf.pages - 1
+        text = pdf.text(last)
+        authority = pdf.find("TM. ỦY BAN NHÂN DÂN", last)
+        name = pdf.find("Mạc Văn Tùng", last)
+        width, _height = pdf.size(last)
+    assert "CHỦ TỊCH" in text
+    assert authority is not None
+    assert name is not None
+    # The signature block stands on the right, the authority above the name (ND 30 ô 7).
+    assert authority.left > width / 2
+    assert authority.bottom > name.top
