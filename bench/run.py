@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -618,6 +619,8 @@ def egov(args: argparse.Namespace, clients: list[int], prep: dict, quarter: tupl
         "DATABASE_URL": args.database,
         "EGOV_VAR_DIR": str(var),
         "EGOV_SITE_URL": site,
+        # egov refuses the demo secret key outside DEBUG; the bench runs it as in production.
+        "EGOV_SECRET_KEY": secrets.token_urlsafe(50),
         "EGOV_LOOKUP_LIMIT_PER_MINUTE": "100000000",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
