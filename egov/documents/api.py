@@ -19,6 +19,7 @@ from egov.core.limits import RowId
 from egov.core.pagination import CappedLimitOffsetPagination
 from egov.core.schemas import UploadedFile
 from egov.documents import services
+from egov.documents.downloads import download
 from egov.documents.models import Document, DocumentVersion
 from egov.documents.permissions import (
     can_add_document,
@@ -140,12 +141,4 @@ def download_version(request: HttpRequest, document_id: RowId, number: RowId) ->
     """The file as uploaded or derived, under its original name; every download is audited."""
     user = _user(request)
     version = get_version_by_number_for_user(user, document_id, number)
-    services.record_download(version, user=user)
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_filename,
-        content_type=version.mime_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(version, user=user)

@@ -16,6 +16,7 @@ from egov.accounts.models import User
 from egov.core.pagination import CappedPaginator
 from egov.documents import services, validation
 from egov.documents.digitisation import request_digitisation
+from egov.documents.downloads import download
 from egov.documents.forms import DocumentForm, FileForm
 from egov.documents.models import DigitisationJob, Document
 from egov.documents.permissions import (
@@ -102,15 +103,7 @@ def version_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def version_download(request: AuthenticatedRequest, version_id: int) -> FileResponse:
     """The content of a version, under its original name; every download is audited."""
     version = get_version_for_user(request.user, version_id)
-    services.record_download(version, user=request.user)
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_filename,
-        content_type=version.mime_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(version, user=request.user)
 
 
 @login_required

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from egov.accounts.http import AuthenticatedRequest
 from egov.core.pdf import qr_svg
 from egov.documents import services as document_services
+from egov.documents.downloads import download
 from egov.documents.permissions import documents_visible_to, get_document_for_user
 from egov.dossiers import eforms, online, printing, services
 from egov.dossiers.forms import FeeChoiceForm
@@ -253,15 +254,7 @@ def _serve(
         version = document.current_version
     if version is None:
         raise Http404
-    document_services.record_download(version, user=request.user)
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_filename,
-        content_type=version.mime_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(version, user=request.user)
 
 
 @citizen_view

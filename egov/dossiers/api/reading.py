@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from egov.core.limits import MAX_OFFSET, Day, RowId
-from egov.documents import services as document_services
+from egov.documents.downloads import download
 from egov.documents.permissions import get_document_for_user
 from egov.dossiers import deadlines
 from egov.dossiers.api.common import (
@@ -144,15 +144,7 @@ def paper_content(request: HttpRequest, code: str, position: RowId) -> FileRespo
         raise Http404
     get_document_for_user(user, component.document_id or 0)  # the documents' rule agrees
     version = component.document_version
-    document_services.record_download(version, user=user)
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_filename,
-        content_type=version.mime_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(version, user=user)
 
 
 def revision(dossier: Dossier) -> int:

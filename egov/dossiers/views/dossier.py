@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from egov.accounts.http import AuthenticatedRequest
 from egov.accounts.models import User
 from egov.core import audit
-from egov.documents import services as document_services
+from egov.documents.downloads import download
 from egov.documents.models import Document, DocumentVersion
 from egov.documents.permissions import get_document_for_user
 from egov.documents.services import create_document
@@ -492,15 +492,7 @@ def dossier_file(
     version = papers.readable_version(dossier, document, number)
     if version is None:
         raise Http404
-    document_services.record_download(version, user=request.user)
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_filename,
-        content_type=version.mime_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(version, user=request.user)
 
 
 def _detail_context(
