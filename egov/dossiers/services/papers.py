@@ -25,6 +25,7 @@ versions by those who handle the dossier; its current version is the result.
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -71,10 +72,14 @@ def hold(dossier: Dossier, document: Document, *, by: User | None) -> DocumentVe
     The document's row is locked while its current version is read, so a version being added at
     the same moment is either the one pinned (it was current at submission) or a later one.
     """
-    document_services.dedicate(document, purpose=Document.Purpose.DOSSIER, owner=dossier.citizen, by=by)
-    current = (
-        Document.objects.select_for_update().filter(pk=document.pk).values_list("current_version", flat=True)
-    ).get()
+    # Its own (nested) transaction: the lock needs one even when a caller runs outside of any.
+    with transaction.atomic():
+        document_services.dedicate(document, purpose=Document.Purpose.DOSSIER, owner=dossier.citizen, by=by)
+        current = (
+            Document.objects.select_for_update()
+            .filter(pk=document.pk)
+            .values_list("current_version", flat=True)
+        ).get()
     if current is None:
         raise ValueError(f"document {document.pk} has no version to hold")
     return DocumentVersion.objects.get(pk=current)

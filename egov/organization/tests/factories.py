@@ -34,8 +34,13 @@ def default_levels() -> dict[str, UnitLevel]:
 def make_unit(level: str, *, parent: Unit | None = None, name: str = "", identifier: str = "") -> Unit:
     levels = default_levels()
     number = next(_numbers)
-    if not identifier:
-        identifier = f"{parent.identifier}.{number % 100:02d}" if parent else f"H{number % 90 + 10:02d}"
+    while not identifier:
+        # The counter wraps at two digits: skip a code a unit of this test already holds.
+        candidate = f"{parent.identifier}.{number % 100:02d}" if parent else f"H{number % 90 + 10:02d}"
+        if Unit.objects.filter(identifier=candidate).exists():
+            number = next(_numbers)
+        else:
+            identifier = candidate
     return services.create_unit(
         created_by=None,
         name=name or f"{levels[level].name} {number}",
