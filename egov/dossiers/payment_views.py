@@ -35,14 +35,13 @@ def pay(request: AuthenticatedRequest, code: str) -> HttpResponse:
     order and go to the gateway."""
     if request.method == "GET":
         dossier = get_dossier_for_user(request.user, code)
-        refusal = services.payment_refusal(dossier)
         return render(
             request,
             "dossiers/payment_start.html",
             {
                 "dossier": dossier,
                 "lines": dossier.fee_lines.all(),
-                "refusal": refusal.messages[0] if refusal is not None else "",
+                "refusal": services.payment_refusal_text(dossier),
                 "back": _back(request, dossier.code),
             },
         )
@@ -61,7 +60,8 @@ def pay(request: AuthenticatedRequest, code: str) -> HttpResponse:
             request,
             "dossiers/payment_error.html",
             {"code": code, "errors": error.messages, "codes": _codes(error), "back": _back(request, code)},
-            status=400,
+            # The dossier's state, not the request, is what refuses the payment.
+            status=409,
         )
     return HttpResponseRedirect(url)
 

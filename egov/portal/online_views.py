@@ -373,6 +373,7 @@ def _dossier_context(dossier: Dossier, upload_errors: list[str] | None = None) -
         "validation": _result_validation(dossier) if result else None,
         "print_links": _print_links(dossier),
         "todo": _expected(dossier),
+        "payment_refusal": services.payment_refusal_text(dossier),
         "feedback_url": _feedback_url(dossier),
         "form_rows": eforms.display_rows(
             eforms.schema_fields(dossier.procedure_version), online.form_values(dossier)

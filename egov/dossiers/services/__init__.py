@@ -22,6 +22,7 @@ from egov.dossiers.services.fees import (
     PAYABLE_STATUSES,
     charge_for,
     payment_refusal,
+    payment_refusal_text,
     record_fee_payment,
     request_payment,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "notify",
     "notify_applicant",
     "payment_refusal",
+    "payment_refusal_text",
     "portal_payload",
     "queue_portal_sync",
     "receive_supplement",

@@ -47,7 +47,14 @@ def payment_refusal(dossier: Dossier) -> ValidationError | None:
     if dossier.fee_paid_at is not None:
         return ValidationError(_("The fee of this dossier is already paid."), code="already_paid")
     if dossier.is_closed:
-        return ValidationError(_("The dossier is closed."), code="closed")
+        return ValidationError(
+            _("The dossier is finished (“%(status)s”): there is nothing to pay.")
+            % {"status": Status(dossier.status).label},
+            code="closed",
+        )
+    if dossier.outcome == Dossier.ResultOutcome.REFUSED:
+        # A refusal is the result (ND 61/2018 Điều 19 k.8): the service the fee is for was not given.
+        return ValidationError(_("The dossier was refused: there is nothing to pay."), code="refused")
     if dossier.status == Status.SUPPLEMENT_REQUESTED:
         return ValidationError(
             _("The fee can be paid once the papers asked for are supplied."), code="supplement_pending"
@@ -59,6 +66,12 @@ def payment_refusal(dossier: Dossier) -> ValidationError | None:
             code="wrong_status",
         )
     return None
+
+
+def payment_refusal_text(dossier: Dossier) -> str:
+    """`payment_refusal` as the sentence a page shows beside the fee; "" when it can be paid."""
+    refusal = payment_refusal(dossier)
+    return refusal.messages[0] if refusal is not None else ""
 
 
 def charge_for(

@@ -256,7 +256,7 @@ def test_payment_is_not_offered_while_papers_are_asked_for(client, province, des
     assert "<button" not in page.text.split("<main", 1)[-1].split("</main>")[0]
     assert f'href="{reverse("portal:citizen_dossier", args=[dossier.code])}"' in page.text
     refused = client.post(reverse("dossiers:pay", args=[dossier.code]), **EN)
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert "supplement_pending" in refused.text or "papers asked for" in refused.text
     assert not Payment.objects.exists()
 

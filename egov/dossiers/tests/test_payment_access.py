@@ -80,7 +80,7 @@ def test_a_dossier_without_a_fee_cannot_be_paid(client, province, desk, owner, n
 
     response = client.post(reverse("dossiers:pay", args=[dossier.code]), **EN)
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "This dossier has no fee to pay." in response.text
     assert response.context["codes"] == ["no_fee"]
     assert Payment.objects.count() == 0

@@ -269,7 +269,7 @@ def test_a_paid_dossier_cannot_be_paid_again(gateway, client, owner, dossier):
 
     response = client.post(reverse("dossiers:pay", args=[dossier.code]), **EN)
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "The fee of this dossier is already paid." in response.text
     assert Payment.objects.count() == 1
 

@@ -589,6 +589,7 @@ def _detail_context(
         "print_links": _print_links(dossier),
         "exemptions": forms.EXEMPTION_LABELS,
         "fee_methods": dict(forms.PAYMENT_METHODS),
+        "payment_refusal": services.payment_refusal_text(dossier),
         "repin_failed": failed[1] if failed is not None and failed[0] == "repin" else None,
     }
 
@@ -678,8 +679,14 @@ def _is_stale(request: AuthenticatedRequest, dossier: Dossier) -> bool:
 def _render_failed(
     request: AuthenticatedRequest, code: str, action: str, form: forms.ActionForm
 ) -> HttpResponse:
-    messages.error(request, _("Nothing was done; correct the form below."))
     dossier = get_dossier_for_user(request.user, code)
     context = _detail_context(request.user, dossier, failed=(action, form))
+    if not any(offered["name"] == action for offered in context["actions"]):
+        # The action is not offered in this state (a fee already paid, a supplement pending), so
+        # its form is not on the page: the reasons go in the message instead.
+        reasons = [str(error) for errors in form.errors.values() for error in errors]
+        messages.error(request, " ".join([_("Nothing was done."), *reasons]))
+        return redirect("dossiers:detail", code)
+    messages.error(request, _("Nothing was done; correct the form below."))
     context["failed_action"] = action
     return render(request, "dossiers/detail.html", context)
