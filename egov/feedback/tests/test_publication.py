@@ -63,7 +63,7 @@ def _public_pages(client: Client, feedback: Feedback, query: str = "") -> str:
 def test_the_form_says_tieu_de_and_what_is_published(client, province):
     html = client.get(reverse("feedback:submit")).content.decode()
 
-    assert '<label for="id_title">Tiêu đề</label>' in html
+    assert '<label for="id_title">Tiêu đề <span class="required"' in html
     assert "chỉ sau khi cán bộ đã xóa họ tên" in html
 
 
