@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.models import User
 from egov.core import audit
 from egov.core.text import fold
-from egov.documents import scan_quality
+from egov.documents import scan_quality, validation
 from egov.documents import services as document_services
 from egov.documents.models import Document
 from egov.dossiers import deadlines, eforms, services
@@ -273,7 +273,9 @@ def create_upload(title: str, unit: Unit, file: Any, by: User) -> Document:
     """A paper the citizen uploads: their own document, seen by them until a dossier holds it."""
     from egov.documents.services import TITLE_MAX_LENGTH, create_document
 
-    # The citizen's scan of a paper is held to the desk's 200 dpi (checklist 35).
+    # Checked first, as every upload is: measuring the scan opens its pages, which a PDF bomb or
+    # a malformed file must never reach. Then the scan is held to the desk's 200 dpi (checklist 35).
+    validation.check_upload(file)
     scan_quality.check_scan(file)
     return create_document(
         title=title[:TITLE_MAX_LENGTH],

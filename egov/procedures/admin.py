@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import User
+from egov.documents import validation
 from egov.procedures import exchange, services
 from egov.procedures.models import (
     Component,
@@ -31,6 +32,7 @@ from egov.procedures.models import (
 
 # An upload larger than this is not a catalogue (the whole national list is a few megabytes).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+TEXT_TYPES = {"application/json", "application/csv"}
 
 
 class ReadOnlyAdminMixin:
@@ -97,6 +99,19 @@ class CatalogueImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is too large."))
+        # Only text is parsed: anything else (a PDF, a spreadsheet, a zip) is refused by its
+        # content, whatever its name, before a parser sees it. There is no XLSX import, so no
+        # zip is ever opened here.
+        upload.seek(0)
+        head = upload.read(64 * 1024)
+        upload.seek(0)
+        detected = validation.sniff(head) if head else "text/plain"
+        if not (detected.startswith("text/") or detected in TEXT_TYPES) or b"\x00" in head:
+            raise forms.ValidationError(
+                _("The catalogue file must be JSON or CSV (UTF-8 text); this file is %(type)s."),
+                code="not_text",
+                params={"type": validation.TYPE_NAMES.get(detected, detected)},
+            )
         return upload
 
 

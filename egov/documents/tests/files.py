@@ -1,8 +1,10 @@
 """Files for the tests, built in memory: PDFs with pikepdf, images with Pillow, office zips by hand."""
 
+import functools
 import io
 import zipfile
 import zlib
+from collections.abc import Callable
 
 import pikepdf
 from openpyxl import Workbook
@@ -139,6 +141,7 @@ def pdf_with_stream(raw: bytes, filters: list[str], *, as_contents: bool = True,
     return buffer.getvalue()
 
 
+@functools.cache
 def bomb_pdf(total: int = 1024 * 1024 * 1024) -> bytes:
     """About 1 MB of PDF whose page content inflates to `total` bytes."""
     return pdf_with_stream(deflate_zeros(total), ["/FlateDecode"])
@@ -166,3 +169,25 @@ def run_length_encode(data: bytes) -> bytes:
             out += bytes([run - 1]) + data[position:end]
         position += run
     return bytes(out + b"\x80")
+
+
+def edited(change: Callable[[pikepdf.Pdf], None]) -> bytes:
+    """A one-page PDF changed by `change` before it is saved."""
+    pdf = pikepdf.open(io.BytesIO(pdf_bytes("Trang 1")))
+    change(pdf)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def javascript(code: str = "app.alert('x')") -> pikepdf.Dictionary:
+    return pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String(code))
+
+
+def open_action_js(pdf: pikepdf.Pdf) -> None:
+    pdf.Root.OpenAction = pdf.make_indirect(javascript())
+
+
+def javascript_pdf() -> bytes:
+    """A PDF that runs JavaScript when it is opened."""
+    return edited(open_action_js)

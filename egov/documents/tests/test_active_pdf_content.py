@@ -1,8 +1,5 @@
 """Use case: a PDF that would run code or carry files by itself is refused, and says why."""
 
-import io
-from collections.abc import Callable
-
 import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,20 +8,8 @@ from django.utils import translation
 
 from egov.documents import validation
 from egov.documents.models import Document
-from egov.documents.tests.files import pdf_bytes
+from egov.documents.tests.files import edited, javascript, open_action_js
 from egov.documents.tests.helpers import upload
-
-
-def edited(change: Callable[[pikepdf.Pdf], None]) -> bytes:
-    pdf = pikepdf.open(io.BytesIO(pdf_bytes("Trang 1")))
-    change(pdf)
-    buffer = io.BytesIO()
-    pdf.save(buffer)
-    return buffer.getvalue()
-
-
-def javascript(code: str = "app.alert('x')") -> pikepdf.Dictionary:
-    return pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String(code))
 
 
 def annotate(pdf: pikepdf.Pdf, **fields: object) -> None:
@@ -32,10 +17,6 @@ def annotate(pdf: pikepdf.Pdf, **fields: object) -> None:
     for key, value in fields.items():
         annotation[f"/{key}"] = value
     pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(annotation)]))
-
-
-def open_action_js(pdf):
-    pdf.Root.OpenAction = pdf.make_indirect(javascript())
 
 
 def document_javascript(pdf):
