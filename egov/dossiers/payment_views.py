@@ -66,11 +66,21 @@ def pay(request: AuthenticatedRequest, code: str) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
+def _is_staff(request: HttpRequest) -> bool:
+    # The gateway's return may arrive without a session: such a browser is the citizen's.
+    return request.user.is_authenticated and not getattr(request.user, "is_citizen", False)
+
+
 def _back(request: HttpRequest, code: str) -> str:
     """The dossier's page for whoever is paying or reading: the citizen's, or the workspace's."""
-    if getattr(request.user, "is_citizen", False):
-        return reverse("portal:citizen_dossier", args=[code])
-    return reverse("dossiers:detail", args=[code])
+    if _is_staff(request):
+        return reverse("dossiers:detail", args=[code])
+    return reverse("portal:citizen_dossier", args=[code])
+
+
+def _back_to_list(request: HttpRequest) -> str:
+    """Where to go back when the dossier is not known (an answer that could not be verified)."""
+    return reverse("dossiers:queue") if _is_staff(request) else reverse("portal:my_dossiers")
 
 
 def _codes(error: ValidationError) -> list[str]:
@@ -111,10 +121,18 @@ def payment_return(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "dossiers/payment_result.html",
-            {"payment": None, "error": _("The payment gateway's answer could not be verified.")},
+            {
+                "payment": None,
+                "error": _("The payment gateway's answer could not be verified."),
+                "back": _back_to_list(request),
+            },
             status=400,
         )
-    return render(request, "dossiers/payment_result.html", {"payment": payment, "error": ""})
+    return render(
+        request,
+        "dossiers/payment_result.html",
+        {"payment": payment, "error": "", "back": _back(request, payment.dossier.code)},
+    )
 
 
 @login_required

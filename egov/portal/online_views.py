@@ -273,15 +273,21 @@ def online_submitted(request: AuthenticatedRequest, code: str) -> HttpResponse:
 # --- My dossiers -----------------------------------------------------------------------------------
 
 
-def _expected(dossier: Dossier) -> list[tuple[str, str]]:
-    """What the citizen should do now, as (text, link) pairs."""
+def _expected(dossier: Dossier, *, on_its_page: bool = False) -> list[tuple[str, str]]:
+    """What the citizen should do now, as (text, link) pairs.
+
+    On the dossier's own page the links go to the part of the page concerned, never to the page
+    itself; a result collected at the desk has nothing to link to there (link "").
+    """
+    page = "" if on_its_page else reverse("portal:citizen_dossier", args=[dossier.code])
     todo: list[tuple[str, str]] = []
     if dossier.status == Status.SUPPLEMENT_REQUESTED:
-        todo.append((_("Supply the missing papers"), reverse("portal:citizen_dossier", args=[dossier.code])))
+        todo.append((_("Supply the missing papers"), f"{page}#supply"))
     if services.payment_refusal(dossier) is None:
         todo.append((_("Pay the fees"), reverse("dossiers:pay", args=[dossier.code])))
     if dossier.status == Status.RESOLVED:
-        todo.append((_("Collect the result"), reverse("portal:citizen_dossier", args=[dossier.code])))
+        here = f"{page}#result" if not on_its_page or _result_available(dossier) else ""
+        todo.append((_("Collect the result"), here))
     return todo
 
 
@@ -372,7 +378,7 @@ def _dossier_context(dossier: Dossier, upload_errors: list[str] | None = None) -
         "result": result,
         "validation": _result_validation(dossier) if result else None,
         "print_links": _print_links(dossier),
-        "todo": _expected(dossier),
+        "todo": _expected(dossier, on_its_page=True),
         "payment_refusal": services.payment_refusal_text(dossier),
         "feedback_url": _feedback_url(dossier),
         "form_rows": eforms.display_rows(

@@ -117,7 +117,7 @@ def test_a_citizen_pays_online_and_gets_a_receipt(gateway, client, owner, dossie
     assert result.status_code == 200
     assert f"You paid 8,000 VND for dossier {dossier.code}." in result.text
     assert payment.receipt_number in result.text
-    assert f'href="/ho-so-cua-toi/{dossier.code}/">Back to the dossier' in result.text
+    assert f'href="/ho-so-cua-toi/{dossier.code}/" data-back>‹ Back to the dossier' in result.text
     assert fee_events(dossier) == 1
 
     receipt = client.get(reverse("dossiers:payment_receipt", args=[payment.order_id]), **EN)
