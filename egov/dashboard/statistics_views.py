@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from egov.accounts.http import AuthenticatedRequest
 from egov.core import forms as core_forms
@@ -43,7 +44,7 @@ COLUMNS = [
     ("extended", _("Extended")),
     ("withdrawn", _("Withdrawn")),
     ("stopped", _("Stopped")),
-    ("refused", _("Refused")),
+    ("refused", pgettext_lazy("dossier outcome", "Refused")),
     ("not_received", _("Not received")),
 ]
 

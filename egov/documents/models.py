@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def version_storage_key(instance: "DocumentVersion", filename: str) -> str:
@@ -67,7 +68,7 @@ class DocumentVersion(models.Model):
     """
 
     class Origin(models.TextChoices):
-        UPLOAD = "upload", _("Uploaded")
+        UPLOAD = "upload", pgettext_lazy("version origin", "Uploaded")
         SCAN = "scan", _("Scanned")
         OCR = "ocr", _("Searchable copy (OCR)")
         SIGNED = "signed", _("Signed")

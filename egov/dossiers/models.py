@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from egov.core import display
 from egov.integrations.errors import failure_message
@@ -64,7 +65,7 @@ class Dossier(models.Model):
 
     class ResultOutcome(models.TextChoices):
         GRANTED = "granted", _("Granted")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("dossier outcome", "Refused")
 
     class ReturnMethod(models.TextChoices):
         DESK = "desk", _("At the desk")

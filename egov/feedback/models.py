@@ -112,7 +112,7 @@ class Feedback(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received, being handled")
         INFO_REQUESTED = "info_requested", _("More information requested")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("feedback status", "Refused")
         ANSWERED = "answered", _("Answered")
         PUBLISHED = "published", _("Answer published")
 
@@ -222,12 +222,21 @@ class Feedback(models.Model):
 class FeedbackEvent(models.Model):
     """One step in a feedback's history."""
 
+    class Kind(models.TextChoices):
+        # The history's "step" column shows these labels; the codes are what services write.
+        RECEIVED = "received", pgettext_lazy("feedback step", "Received")
+        REFUSED = "refused", pgettext_lazy("feedback step", "Refused")
+        INFO_REQUESTED = "info_requested", pgettext_lazy("feedback step", "More information requested")
+        INFO_REPLIED = "info_replied", pgettext_lazy("feedback step", "Sender replied")
+        ANSWERED = "answered", pgettext_lazy("feedback step", "Answered")
+        PUBLISHED = "published", pgettext_lazy("feedback step", "Answer published")
+
     feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(max_length=32)
+    kind = models.CharField(_("step"), max_length=32, choices=Kind)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
     note = models.TextField(blank=True)

@@ -127,7 +127,7 @@ def submit_feedback(data: FeedbackInput, *, by: User | None, now: dt.datetime | 
             info_due_at=calendar.add_working_days(now, Feedback.INFO_DAYS),
             answer_due_at=calendar.add_working_days(now, Feedback.ANSWER_DAYS),
         )
-        _event(feedback, by=citizen, kind="received", before="", now=now)
+        _event(feedback, by=citizen, kind=FeedbackEvent.Kind.RECEIVED, before="", now=now)
         audit.record(
             actor=citizen,
             action="feedback.submit",
@@ -152,7 +152,7 @@ def refuse_feedback(feedback: Feedback, *, by: User, reason: str, now: dt.dateti
         feedback.refusal_reason = reason
         feedback.refused_on_time = now <= feedback.refuse_due_at
         feedback.save()
-        _event(feedback, by=by, kind="refused", before=before, now=now, note=reason)
+        _event(feedback, by=by, kind=FeedbackEvent.Kind.REFUSED, before=before, now=now, note=reason)
         _audit(feedback, by, "feedback.refuse", before, {"on_time": feedback.refused_on_time})
     return feedback
 
@@ -174,7 +174,7 @@ def request_information(
             feedback.info_on_time = now <= feedback.info_due_at
         feedback.info_requested_at = now
         feedback.save()
-        _event(feedback, by=by, kind="info_requested", before=before, now=now, note=question)
+        _event(feedback, by=by, kind=FeedbackEvent.Kind.INFO_REQUESTED, before=before, now=now, note=question)
         _audit(feedback, by, "feedback.request_information", before, {"on_time": feedback.info_on_time})
     return feedback
 
@@ -198,7 +198,7 @@ def reply_with_information(
         feedback.info_reply = reply
         feedback.info_replied_at = now
         feedback.save()
-        _event(feedback, by=by, kind="info_replied", before=before, now=now, note=reply)
+        _event(feedback, by=by, kind=FeedbackEvent.Kind.INFO_REPLIED, before=before, now=now, note=reply)
         _audit(feedback, by, "feedback.reply", before, {})
     return feedback
 
@@ -219,7 +219,7 @@ def answer_feedback(feedback: Feedback, *, by: User, answer: str, now: dt.dateti
         feedback.answered_on_time = now <= feedback.answer_due_at
         feedback.publish_due_at = get_calendar().add_working_days(now, Feedback.PUBLISH_DAYS)
         feedback.save()
-        _event(feedback, by=by, kind="answered", before=before, now=now)
+        _event(feedback, by=by, kind=FeedbackEvent.Kind.ANSWERED, before=before, now=now)
         _audit(feedback, by, "feedback.answer", before, {"on_time": feedback.answered_on_time})
     return feedback
 
@@ -295,7 +295,7 @@ def publish_answer(
         assert feedback.publish_due_at is not None
         feedback.published_on_time = now <= feedback.publish_due_at
         feedback.save()
-        _event(feedback, by=by, kind="published", before=before, now=now)
+        _event(feedback, by=by, kind=FeedbackEvent.Kind.PUBLISHED, before=before, now=now)
         _audit(
             feedback,
             by,

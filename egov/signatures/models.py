@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SigningCertificate(models.Model):
@@ -91,7 +92,7 @@ class SignatureValidation(models.Model):
     """The outcome of checking every signature of one version, kept as evidence."""
 
     class Status(models.TextChoices):
-        VALID = "valid", _("Valid")
+        VALID = "valid", pgettext_lazy("signature", "Valid")
         INVALID = "invalid", _("Invalid")
         INDETERMINATE = "indeterminate", _("Indeterminate")
         UNSIGNED = "unsigned", _("No signature")
