@@ -18,4 +18,8 @@ def download(version: DocumentVersion, *, user: User) -> FileResponse:
         content_type=version.mime_type,
     )
     response["Cache-Control"] = "private, no-store"
+    # Set here, not left to the middleware's settings: a browser that renders the file anyway
+    # (an old one, a viewer opening the URL) gets neither a guessed type nor running scripts.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
     return response
