@@ -109,7 +109,8 @@ def record(
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    with transaction.atomic():
+    # No savepoint: an entry that cannot be written must undo the change it describes.
+    with transaction.atomic(savepoint=False):
         connection = transaction.get_connection()
         chain = _held_chain(connection)
         if chain is None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
 from egov.core import audit
+from egov.core.request_scope import request_scope
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -25,7 +26,8 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-Id", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
-        with audit.request_context(request_id):
+        # The request's id goes to its audit entries; values read once per request live as long.
+        with audit.request_context(request_id), request_scope():
             response = self.get_response(request)
         response["X-Request-Id"] = request_id
         return response

@@ -189,6 +189,7 @@ class OfficeHoursAdmin(admin.ModelAdmin[OfficeHours]):
 
     def save_model(self, request: HttpRequest, obj: OfficeHours, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        calendar.calendar_changed()
         audit.record(
             actor=request.user,
             action="calendar.office_hours_changed",

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from egov.core.request_scope import forget, once_per_request
 from egov.organization.models import CalendarOverride, OfficeHours
 
 # One working day counts as 8 working hours whatever the configured office hours: the national
@@ -399,7 +400,22 @@ class WorkingCalendar:
 
 
 def get_calendar() -> WorkingCalendar:
-    """The deployment's calendar: national holidays, its overrides and its office hours."""
+    """The deployment's calendar: national holidays, its overrides and its office hours.
+
+    Read once per request (a receipt sets its deadlines and answers with its clock from one read).
+    """
+    return once_per_request(_CALENDAR, _read_calendar)
+
+
+_CALENDAR = "organization.calendar"
+
+
+def calendar_changed() -> None:
+    """An override or the office hours changed: the rest of this request reads the new calendar."""
+    forget(_CALENDAR)
+
+
+def _read_calendar() -> WorkingCalendar:
     overrides = CalendarOverride.objects.values_list("date", "kind", "reason")
     return WorkingCalendar(
         country=settings.EGOV_HOLIDAY_COUNTRY,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
 from egov.core import audit
-from egov.organization.calendar import get_calendar
+from egov.organization.calendar import calendar_changed, get_calendar
 from egov.organization.models import CalendarOverride, Membership, Role, Unit, UnitLevel
 
 UNIT_AUDIT_FIELDS = ["name", "short_name", "identifier", "level_id", "parent_id", "path"]
@@ -197,6 +197,7 @@ def set_calendar_override(
     override.kind, override.reason = kind, reason
     override.full_clean()
     override.save()
+    calendar_changed()
     audit.record(
         actor=changed_by,
         action="calendar.override_set",
@@ -216,6 +217,7 @@ def remove_calendar_override(date: dt.date, *, removed_by: User | None) -> None:
     before = audit.snapshot(override, CALENDAR_AUDIT_FIELDS)
     object_id = str(override.pk)
     override.delete()
+    calendar_changed()
     audit.record(
         actor=removed_by,
         action="calendar.override_removed",

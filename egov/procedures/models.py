@@ -90,7 +90,10 @@ class Procedure(models.Model):
 
     def version_in_force(self, on: dt.date | None = None) -> Optional["ProcedureVersion"]:
         """The version that applies on `on` (today in Vietnam), None if none applies yet or any more."""
-        return ProcedureVersion.objects.filter(procedure=self).in_force(on).first()
+        version = ProcedureVersion.objects.filter(procedure=self).in_force(on).first()
+        if version is not None:
+            version.procedure = self  # its callers read the procedure: no second fetch
+        return version
 
     def version_shown_id(self, on: dt.date | None = None) -> int | None:
         """What the public reads: the version in force, else the latest (abolished, or not yet in force)."""

@@ -1,8 +1,10 @@
 """Registering a dossier at the desk over the API (ND 61/2018 Điều 17), idempotent by key."""
 
+import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -81,7 +83,7 @@ class DossierIn(Schema):
 
 
 def unit_by_identifier(identifier: str, field: str) -> Unit:
-    unit = Unit.objects.filter(identifier=identifier).first()
+    unit = Unit.objects.filter(identifier=identifier).select_related("level").first()
     if unit is None:
         raise ValidationError({field: _("No unit has this identifier.")})
     return unit
@@ -156,6 +158,8 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Answer[DossierOu
     version = procedure.version_in_force() if procedure is not None else None
     if version is None:
         raise ValidationError({"procedure": _("No procedure in force has this code.")})
+    # Validation, fees, papers, deadlines and the answer all read the catalogue entry: once.
+    prefetch_related_objects([version], "components", "fees", "steps")
     replay = (
         bool(payload.submission_key)
         and Dossier.objects.filter(submission_key=payload.submission_key).exists()
@@ -176,4 +180,18 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Answer[DossierOu
         submission_key=payload.submission_key or None,
         fees=fee_choice(version, payload.fees),
     )
-    return Answer(200 if replay else 201, dossier_out(get_dossier_for_user(user, dossier.code)))
+    if replay:
+        return Answer(200, dossier_out(get_dossier_for_user(user, dossier.code)))
+    # The new dossier as just written: the desk that received it sees it (dossiers_visible_to
+    # includes the receiving unit), so no second fetch is needed to answer.
+    return Answer(201, dossier_out(as_read_back(dossier)))
+
+
+def as_read_back(dossier: Dossier) -> Dossier:
+    """The deadlines were computed in Vietnam's zone; the database gives every moment back in UTC,
+    and the answer must read the same as a later GET of the dossier."""
+    for name in ("received_at", "due_at", "forward_due_at", "current_step_due_at", "closed_at"):
+        moment = getattr(dossier, name)
+        if moment is not None:
+            setattr(dossier, name, moment.astimezone(dt.UTC))
+    return dossier

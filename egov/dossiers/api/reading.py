@@ -32,7 +32,7 @@ from egov.dossiers.api.common import (
 )
 from egov.dossiers.models import Consultation, Dossier, DossierEvent, Status
 from egov.dossiers.permissions import dossiers_visible_to, get_dossier_for_user, with_related
-from egov.dossiers.services import papers
+from egov.dossiers.services import papers, steps_of
 from egov.organization.calendar import get_calendar
 from egov.organization.models import Unit
 
@@ -155,7 +155,7 @@ def revision(dossier: Dossier) -> int:
 
 
 def dossier_out(dossier: Dossier) -> DossierOut:
-    steps = list(dossier.procedure_version.steps.order_by("position").values_list("name", flat=True))
+    steps = [step.name for step in steps_of(dossier)]
     components = papers.with_versions(
         list(
             dossier.components.select_related(

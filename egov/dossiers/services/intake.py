@@ -265,11 +265,14 @@ def accept_received(dossier: Dossier, *, by: User, now: dt.datetime) -> None:
     dossier.current_step = 1
     steps = steps_of(dossier)
     dossier.current_step_due_at = deadlines.step_due_times(calendar, steps[:1], now)[0] if steps else None
-    dossier.save(
-        update_fields=["received_at", "due_at", "forward_due_at", "current_step", "current_step_due_at"]
-    )
     change_status(
-        dossier, Status.RECEIVED, by=by, kind="received", at=now, data={"due_at": dossier.due_at.isoformat()}
+        dossier,
+        Status.RECEIVED,
+        by=by,
+        kind="received",
+        at=now,
+        data={"due_at": dossier.due_at.isoformat()},
+        also_saved=["received_at", "due_at", "forward_due_at", "current_step", "current_step_due_at"],
     )
 
 

@@ -6,6 +6,7 @@ applicant's notification and the national-portal sync row in the caller's transa
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -75,8 +76,9 @@ def resolve(dossier: Dossier, *, by: User, now: dt.datetime, outcome: str, note:
 
 
 def steps_of(dossier: Dossier) -> list[ProcessStep]:
-    """The process steps of the dossier's procedure version, in order."""
-    return list(dossier.procedure_version.steps.order_by("position"))
+    """The process steps of the dossier's procedure version, in order (ProcessStep.Meta.ordering;
+    `.all()` so that a prefetch of the version's steps is used)."""
+    return list(dossier.procedure_version.steps.all())
 
 
 def current_step(dossier: Dossier) -> ProcessStep | None:
@@ -207,11 +209,15 @@ def change_status(
     note: str = "",
     data: dict[str, Any] | None = None,
     to_unit: Unit | None = None,
+    also_saved: Sequence[str] = (),
 ) -> None:
-    """Status change with its event, audit entry, notice (for notified kinds) and portal sync."""
+    """Status change with its event, audit entry, notice (for notified kinds) and portal sync.
+
+    `also_saved`: fields the caller changed with the status, written in the same UPDATE.
+    """
     before = dossier.status
     dossier.status = to
-    dossier.save(update_fields=["status"])
+    dossier.save(update_fields=["status", *also_saved])
     record_event(dossier, kind, by, before, to, at=at, note=note, data=data, to_unit=to_unit)
     audit.record(
         actor=by,

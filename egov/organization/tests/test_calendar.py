@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from egov.core.models import AuditEntry
+from egov.core.request_scope import request_scope
 from egov.organization import calendar, services
 from egov.organization.calendar import (
     CALENDAR_DAYS,
@@ -535,3 +536,23 @@ def test_long_spans_need_no_query_per_day(django_assert_num_queries):
     assert elapsed == 750 * 480
     assert due.year == 2027
     assert deadline >= at(2026, 9, 28)
+
+
+# --- One read per request -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_request_reads_the_calendar_once_and_again_after_changing_it(django_assert_num_queries):
+    """A receipt asks for the calendar to set deadlines and again to answer with the clock: one
+    read. A change inside the same request (an administrator's) is seen by the next question."""
+    holiday = dt.date(2026, 3, 3)  # a Tuesday
+    with request_scope():
+        with django_assert_num_queries(2):  # office hours and overrides
+            assert get_calendar().is_working_day(holiday)
+            assert get_calendar().is_working_day(holiday)
+        services.set_calendar_override(holiday, kind="day_off", reason="Bão số 3", changed_by=None)
+        assert not get_calendar().is_working_day(holiday)
+        services.remove_calendar_override(holiday, removed_by=None)
+        assert get_calendar().is_working_day(holiday)
+    with django_assert_num_queries(2):  # outside a request: every call reads
+        get_calendar()
