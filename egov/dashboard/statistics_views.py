@@ -23,6 +23,7 @@ from egov.dossiers.statistics import (
     statistics_units,
     statistics_workbook,
 )
+from egov.organization.forms import UnitChoiceField
 from egov.organization.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,9 +69,8 @@ class StatisticsForm(forms.Form):
     date_to = core_forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Unit"),
-        queryset=Unit.objects.none(),
         to_field_name="identifier",
         required=False,
         empty_label=_("All my units"),
@@ -81,7 +81,7 @@ class StatisticsForm(forms.Form):
         super().__init__(data)
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
-        unit_field.queryset = units.order_by("path")
+        unit_field.queryset = units
         self.chosen_period: Period | None = None
 
     def clean(self) -> dict[str, Any]:

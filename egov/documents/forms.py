@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.documents.permissions import AnyUser, units_for_new_documents
 from egov.documents.validation import TYPE_BY_EXTENSION
-from egov.organization.models import Unit
+from egov.organization.forms import UnitChoiceField
 
 ACCEPT = ",".join(sorted(TYPE_BY_EXTENSION))
 
@@ -26,7 +26,7 @@ class DocumentForm(FileForm):
     """A new document: its title, owning unit and first file."""
 
     title = forms.CharField(label=_("Title"), max_length=500)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=None)
+    unit = UnitChoiceField(label=_("Unit"), empty_label=None)
 
     field_order = ["title", "unit", "file"]
 

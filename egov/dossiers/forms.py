@@ -18,6 +18,7 @@ from egov.dossiers.models import Channel, Consultation, Dossier, DossierComponen
 from egov.dossiers.queries import QueueFilters
 from egov.dossiers.services import EXEMPTIONS, DeskOutcome
 from egov.integrations.population import validate_id_number
+from egov.organization.forms import UnitChoiceField, UnitMultipleChoiceField
 from egov.organization.models import Role, Unit
 from egov.procedures import fees as fee_rules
 from egov.procedures.fees import FeeChoice
@@ -216,10 +217,10 @@ class FeeChoiceForm(FeeFieldsMixin):
 class IntakeForm(FeeFieldsMixin, ComponentFieldsMixin):
     """Everything the desk officer enters to receive one dossier, and the decision."""
 
-    receiving_unit = forms.ModelChoiceField(
+    receiving_unit = UnitChoiceField(
         label=_("Receiving desk"), queryset=Unit.objects.none(), empty_label=None
     )
-    competent_unit = forms.ModelChoiceField(
+    competent_unit = UnitChoiceField(
         label=_("Commune or ward that decides"),
         queryset=Unit.objects.none(),
         required=False,
@@ -278,7 +279,7 @@ class IntakeForm(FeeFieldsMixin, ComponentFieldsMixin):
         competent_field = self.fields["competent_unit"]
         assert isinstance(competent_field, forms.ModelChoiceField)
         if version.competent_unit_id is None and any(desk.level.code != "commune" for desk in desks):
-            competent_field.queryset = Unit.objects.active().filter(level__code="commune").order_by("name")
+            competent_field.queryset = Unit.objects.active().filter(level__code="commune")
         else:
             del self.fields["competent_unit"]
         self.add_component_fields(components)
@@ -370,7 +371,7 @@ def _display_name(user: User) -> str:
 
 class AssignForm(ActionForm):
     to_user = forms.ModelChoiceField(label=_("Specialist"), queryset=User.objects.none(), required=False)
-    to_unit = forms.ModelChoiceField(label=_("Division"), queryset=Unit.objects.none(), required=False)
+    to_unit = UnitChoiceField(label=_("Division"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -435,26 +436,18 @@ class ComponentsActionForm(ActionForm, ComponentFieldsMixin):
 
 
 class ConsultForm(ActionForm):
-    units = forms.ModelMultipleChoiceField(
+    units = UnitMultipleChoiceField(
         label=_("Units to consult"),
-        queryset=Unit.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     mode = forms.ChoiceField(label=_("How"), choices=Consultation.Mode.choices)
-    lead_unit = forms.ModelChoiceField(
-        label=_("Lead unit (all at once)"), queryset=Unit.objects.none(), required=False
-    )
+    lead_unit = UnitChoiceField(label=_("Lead unit (all at once)"), required=False)
     content = forms.CharField(label=_("What is asked"), widget=TEXTAREA)
     hours = forms.IntegerField(label=_("Working hours for each unit"), min_value=1, max_value=400, initial=8)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = (
-            Unit.objects.active()
-            .exclude(level__code="division")
-            .exclude(pk=self.dossier.current_unit_id)
-            .order_by("path")
-        )
+        units = Unit.objects.active().exclude(level__code="division").exclude(pk=self.dossier.current_unit_id)
         for name in ("units", "lead_unit"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
@@ -494,7 +487,7 @@ class RepinForm(ActionForm):
 
 
 class TransferForm(ActionForm):
-    to_unit = forms.ModelChoiceField(label=_("Transfer to"), queryset=Unit.objects.none())
+    to_unit = UnitChoiceField(label=_("Transfer to"))
     reason = forms.CharField(label=_("Reason"), widget=TEXTAREA)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -502,10 +495,7 @@ class TransferForm(ActionForm):
         field = self.fields["to_unit"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = (
-            Unit.objects.active()
-            .exclude(level__code="division")
-            .exclude(pk=self.dossier.competent_unit_id)
-            .order_by("path")
+            Unit.objects.active().exclude(level__code="division").exclude(pk=self.dossier.competent_unit_id)
         )
 
 

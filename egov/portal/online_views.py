@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from egov.accounts.http import AuthenticatedRequest
 from egov.core.pdf import qr_svg
+from egov.core.text import collation_key
 from egov.documents import services as document_services
 from egov.documents.downloads import download
 from egov.documents.permissions import documents_visible_to, get_document_for_user
@@ -104,7 +105,7 @@ def online_start(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 
 def _unit_choices(version: ProcedureVersion) -> list[Unit]:
-    return list(online.receiving_units(version))
+    return sorted(online.receiving_units(version), key=lambda unit: collation_key(unit.name))
 
 
 @citizen_view
