@@ -27,6 +27,7 @@ from egov.dossiers import deadlines, forms, online, printing, services
 from egov.dossiers.models import Channel, Consultation, Dossier, DossierComponent, Status
 from egov.dossiers.permissions import STAFF_ROLES, get_dossier_for_user
 from egov.dossiers.services import papers
+from egov.dossiers.views import due_notes
 from egov.dossiers.views.common import (
     add_errors,
     clock_of,
@@ -550,6 +551,12 @@ def _detail_context(
                 )
     calendar = get_calendar()
     now = timezone.now()
+    # A deadline after the appointment is shown with its reason (egov.dossiers.views.due_notes).
+    notes = due_notes.step_notes(calendar, dossier, steps, events)
+    for event in events:
+        event.due_note = notes.get(event.pk, "")  # type: ignore[attr-defined]
+    for consultation in consultations:
+        consultation.due_note = due_notes.consultation_note(dossier, consultation)  # type: ignore[attr-defined]
     components = papers.with_versions(
         list(dossier.components.select_related("document_version", "document__current_version"))
     )
@@ -584,6 +591,8 @@ def _detail_context(
             if dossier.status == Status.RECEIVED and dossier.forwarded_at is None
             else None
         ),
+        "step_note": due_notes.current_step_note(dossier, events, notes),
+        "forward_note": due_notes.forward_note(calendar, dossier),
         "working_left": _working_left(calendar, dossier, now),
         "actions": actions,
         "print_links": _print_links(dossier),
