@@ -324,6 +324,9 @@ EGOV_PKI_DIR = Path(env("EGOV_PKI_DIR", str(VAR_DIR / "pki")))
 EGOV_TRUST_ROOTS = [p for p in env("EGOV_TRUST_ROOTS", "").split(",") if p]
 # RFC 3161 time-stamp service used for PAdES B-T and above; empty: egov's own demo TSA at SITE_URL.
 EGOV_TSA_URL = env("EGOV_TSA_URL")
+# PIN of the units' seal key stores, with which the system seals the receipts and notices it sends
+# electronically (TT 01/2018 Điều 10); the demo PKI's PIN in the demo, none (nothing sealed) else.
+EGOV_NOTICE_SEAL_PIN = env("EGOV_NOTICE_SEAL_PIN") or ("123456" if EGOV_DEMO else "")
 
 # --- National systems (adapters in egov.integrations; simulators under /mo-phong/) -----------------
 # An empty address means egov's own simulator at SITE_URL (resolved on every call, so it follows

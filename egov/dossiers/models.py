@@ -546,3 +546,32 @@ class DraftAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft_id} · {self.catalogue_component_id}"
+
+
+class SealedNotice(models.Model):
+    """A receipt or notice (Mẫu 01–05) as sent electronically to the applicant, with the unit's seal.
+
+    TT 01/2018/TT-VPCP Điều 10: what reaches the applicant electronically carries the agency's
+    digital signature. Sealed once per form and dossier state (`state`: the last event when it
+    was made), so the applicant gets the same bytes every time until the dossier changes.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="sealed_notices")
+    unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+")
+    form = models.CharField(max_length=4)
+    edition = models.CharField(max_length=4)
+    state = models.PositiveBigIntegerField()
+    file = models.FileField(upload_to="notices/%Y/%m/", max_length=255)
+    sha256 = models.CharField(max_length=64)
+    certificate_serial = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "form", "edition", "state"], name="sealed_notice_once_per_state"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} Mẫu {self.form} ({self.state})"

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from egov.accounts.http import AuthenticatedRequest
 from egov.core import audit
 from egov.core.limits import parse_day
-from egov.dossiers import printing
+from egov.dossiers import notices, printing
 from egov.dossiers.permissions import get_dossier_for_user, tracking_book_units
 from egov.organization.models import Unit
 
@@ -39,7 +39,11 @@ def print_form(request: AuthenticatedRequest, code: str, form: str) -> HttpRespo
         # The control slip names the officers at each step: internal, not for the applicant.
         if request.user.is_citizen and kind == "control_slip":
             raise Http404
-        content = printing.render_form(dossier, form, edition=edition)
+        if request.user.is_citizen:
+            # The applicant's download is electronic delivery: sealed (TT 01/2018 Điều 10).
+            content = notices.electronic_copy(dossier, form, edition=edition)
+        else:
+            content = printing.render_form(dossier, form, edition=edition)
     except printing.FormUnavailableError as problem:
         return render(
             request,

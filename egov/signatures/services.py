@@ -6,6 +6,7 @@ their personal certificate; the clerk (văn thư) applies the organisation's sea
 signed version is never changed: signing makes a new version derived from the signed one.
 """
 
+import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -407,6 +408,55 @@ def add_seal(
     if seal_certificate.kind != "seal":
         raise PermissionDenied(_("This is not a seal certificate."))
     return sign_version(version, certificate=seal_certificate, pin=pin, level=level, signed_by=signed_by)
+
+
+def unit_seal(unit: Unit) -> SigningCertificate | None:
+    """The unit's current organisation seal certificate (the newest valid one), if it has one."""
+    now = timezone.now()
+    return (
+        SigningCertificate.objects.filter(
+            unit=unit,
+            kind=SigningCertificate.Kind.SEAL,
+            revoked_at__isnull=True,
+            not_before__lte=now,
+            not_after__gt=now,
+        )
+        .exclude(source=SigningCertificate.Source.REMOTE)
+        .order_by("-not_after", "-pk")
+        .first()
+    )
+
+
+def seal_notice(pdf: bytes, *, certificate: SigningCertificate, pin: str, level: Level = "B-B") -> bytes:
+    """The organisation's seal applied by the system to a notice it sends electronically.
+
+    TT 01/2018/TT-VPCP Điều 10: a receipt or notice sent to the applicant by electronic means
+    carries the agency's digital signature. Nobody signs by hand here, so no clerk's check:
+    the caller passes the unit's own seal (`unit_seal`) and the deployment's seal PIN.
+    """
+    if certificate.kind != SigningCertificate.Kind.SEAL or certificate.unit is None:
+        raise PermissionDenied(_("This is not a seal certificate."))
+    with signing.open_signer(_signer_source(certificate, pin)) as signer:
+        content = signing.sign_pdf(
+            pdf,
+            signer,
+            level=level,
+            field_name=_field_name(certificate),
+            appearance=_appearance(certificate, None, certificate.unit),  # type: ignore[arg-type]
+            reason=_reason(certificate),
+        )
+    audit.record(
+        actor=None,
+        action="signatures.notice_sealed",
+        target=certificate,
+        unit_id=certificate.unit_id,
+        after={
+            "certificate": certificate.serial,
+            "level": level,
+            "sha256": hashlib.sha256(content).hexdigest(),
+        },
+    )
+    return content
 
 
 # --- Validation -----------------------------------------------------------------------------------

@@ -35,7 +35,15 @@ def test_the_communes_at_the_centre_desk_are_in_dictionary_order(client, provinc
 
     assert shown == sorted(shown, key=collation_key)
     ours = [name for name in shown if name in NAMES]
-    assert ours == ["Phường Ơn", "Xã An Khánh", "Xã Ân Thi", "Xã Ba Bể", "Xã Bằng Thành", "Xã Dương Thành", "Xã Đại Từ"]
+    assert ours == [
+        "Phường Ơn",
+        "Xã An Khánh",
+        "Xã Ân Thi",
+        "Xã Ba Bể",
+        "Xã Bằng Thành",
+        "Xã Dương Thành",
+        "Xã Đại Từ",
+    ]
     assert shown.index("Xã Đồng Hỷ") < shown.index("Xã Võ Nhai")
 
 
