@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from egov.accounts.models import User
+from egov.dashboard.api_tokens import may_issue_api_tokens
 from egov.dossiers.permissions import TRACKING_BOOK_ROLES, may_work_on_dossiers
 from egov.dossiers.statistics import may_read_statistics
 from egov.feedback.permissions import may_handle_feedback
@@ -43,6 +45,7 @@ STAFF_MENU = (
     MenuEntry("dashboard:statistics", _("Statistics"), may_read_statistics),
     MenuEntry("feedback_staff:queue", _("Feedback"), may_handle_feedback),
     MenuEntry("portal:catalogue", _("Procedures"), _everyone),
+    MenuEntry("dashboard:api_tokens", pgettext_lazy("page", "API tokens"), may_issue_api_tokens),
     MenuEntry("admin:index", _("Administration"), lambda user: user.is_staff or is_administrator(user)),
     MenuEntry("accounts:security", _("Account security"), _everyone),
 )
