@@ -119,6 +119,9 @@ class Dossier(models.Model):
     owner_address = models.CharField(_("owner's address"), max_length=500, blank=True)
     # Filled from the national population database (MaCSDL, QĐ 766 indicator 4.5).
     from_population_db = models.BooleanField(default=False)
+    # TaiKhoanDuocXacThucVoiVNeID (QĐ 766 4.5): set once, at online submission, when the citizen's
+    # account is one VNeID vouched for (ND 69/2024 Điều 9); desk dossiers have no account to vouch.
+    submitted_with_vneid = models.BooleanField(default=False)
     citizen = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers"
     )

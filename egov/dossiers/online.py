@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.accounts.citizen_services import has_vneid_identity
 from egov.accounts.models import User
 from egov.core import audit
 from egov.core.text import fold
@@ -433,6 +434,7 @@ def submit_online(draft: Draft, *, by: User, now: dt.datetime | None = None) -> 
             now=now,
             citizen=by,
             charge=draft_charge(draft, cleaned),
+            submitted_with_vneid=has_vneid_identity(by),
         )
         _save_components(
             dossier,

@@ -9,7 +9,7 @@ after a lost answer is recognised by the portal (409) and counts as done.
 """
 
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,11 +35,15 @@ class DossierSyncPayload:
     NgayHenTra: datetime | None = None
     NgayKetThucXuLy: datetime | None = None
     DuocThanhToanTrucTuyen: int = 0  # 0 not online, 1 via the portal, 2 via the province's gateway
-    DuocSoHoa: int = 0  # components digitised at reception (TT 01/2023/TT-VPCP)
-    HoSoCoThanhPhanSoHoa: int = 0  # a component reused from already digitised data
+    DuocSoHoa: int = 0  # a component was scanned at reception (TT 01/2023/TT-VPCP; 766 4.2)
+    HoSoCoThanhPhanSoHoa: int = 0  # a component reused from already digitised data (766 4.3)
     DuocLayTuKhoDMQG: int = 0  # a component taken from the citizen's data store on the portal
     MaCSDL: str = ""  # national database the data were filled from ("" = none)
-    TaiKhoanDuocXacThucVoiVNeID: int = 0  # the applicant's account is VNeID-authenticated
+    TaiKhoanDuocXacThucVoiVNeID: int = 0  # submitted online from a VNeID-authenticated account
+    # One entry per paper: {"TenThanhPhan", "DuocSoHoa", "TaiSuDung", "DuocLayTuKhoDMQG"}, each
+    # flag 0/1, a paper scanned now (DuocSoHoa) never also reused (TaiSuDung). Our name for the
+    # per-component list (the portal's spec text was not available): docs/howto/integrations.md.
+    ThanhPhanHoSo: list[dict[str, Any]] = field(default_factory=list)
     idempotency_key: str  # dossier code + sequence of this change: make_idempotency_key()
 
     def to_json(self) -> dict[str, Any]:

@@ -172,6 +172,7 @@ def sync_problems(data: dict[str, Any]) -> list[str]:
             problems.append(f"{name} phải là một trong {list(allowed)}")
     if not isinstance(data.get("MaCSDL", ""), str):
         problems.append("MaCSDL phải là chuỗi")
+    problems += _component_problems(data.get("ThanhPhanHoSo", []))
     moments: dict[str, datetime] = {}
     for name in _DATES:
         value = data.get(name)
@@ -196,6 +197,26 @@ def sync_problems(data: dict[str, Any]) -> list[str]:
         and moments["NgayHenTra"] < moments["NgayTiepNhan"]
     ):
         problems.append("NgayHenTra trước NgayTiepNhan")
+    return problems
+
+
+_COMPONENT_FLAGS = ("DuocSoHoa", "TaiSuDung", "DuocLayTuKhoDMQG")
+
+
+def _component_problems(components: Any) -> list[str]:
+    """The per-paper list: a name and 0/1 flags; scanned now and reused exclude each other."""
+    if not isinstance(components, list):
+        return ["ThanhPhanHoSo phải là danh sách"]
+    problems = []
+    for number, item in enumerate(components, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("TenThanhPhan"), str):
+            problems.append(f"ThanhPhanHoSo[{number}]: TenThanhPhan bắt buộc")
+            continue
+        flags = {name: item.get(name, 0) for name in _COMPONENT_FLAGS}
+        if any(type(value) is not int or value not in (0, 1) for value in flags.values()):
+            problems.append(f"ThanhPhanHoSo[{number}]: cờ phải là 0 hoặc 1")
+        elif flags["DuocSoHoa"] and flags["TaiSuDung"]:
+            problems.append(f"ThanhPhanHoSo[{number}]: không thể vừa số hóa vừa tái sử dụng")
     return problems
 
 

@@ -50,6 +50,11 @@ class ComponentIn(Schema):
     exemption: Literal["", "online", "shown_only", "inter_agency", "secret"] = Field(
         "", description="Why no scan is needed, if none is attached"
     )
+    reused: bool = Field(
+        default=False,
+        description="The document was digitised before (an earlier result, the citizen's store), "
+        "not scanned now (QĐ 766 4.3)",
+    )
 
 
 class OutcomeIn(Schema):
@@ -138,6 +143,7 @@ def component_inputs(
                 document=document_for(user, item.document_id, "components") if item.document_id else None,
                 name=item.name,
                 exemption=item.exemption,
+                is_reused=item.reused and item.document_id is not None,
             )
         )
     return inputs

@@ -197,6 +197,7 @@ def create_dossier_row(
     citizen: User | None = None,
     submission_key: str | None = None,
     charge: Charge | None = None,
+    submitted_with_vneid: bool = False,
 ) -> Dossier:
     """Insert a new dossier in status 1 with its code and fee lines; the caller holds the transaction.
 
@@ -225,6 +226,7 @@ def create_dossier_row(
         owner_address=applicant.owner_address or applicant.address,
         from_population_db=applicant.from_population_db,
         citizen=citizen,
+        submitted_with_vneid=submitted_with_vneid,
         subject=version.name,
         fee_amount=charge.total,
         submission_key=submission_key,
@@ -363,7 +365,9 @@ def _save_components(
                 document=item.document,
                 document_version=held,
                 exemption=item.exemption,
-                is_digitised=item.is_digitised or item.document is not None,
+                # A reused paper was digitised before (an earlier result, the citizen's store), not
+                # scanned now: DuocSoHoa and reuse are separate 766 indicators (4.2 and 4.3).
+                is_digitised=item.is_digitised or (item.document is not None and not item.is_reused),
                 is_reused=item.is_reused,
                 from_citizen_store=item.from_citizen_store,
             )

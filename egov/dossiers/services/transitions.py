@@ -316,10 +316,22 @@ def portal_payload(dossier: Dossier) -> dict[str, Any]:
         "NgayHenTra": iso(dossier.due_at),
         "NgayKetThucXuLy": iso(end),
         "DuocThanhToanTrucTuyen": 2 if dossier.fee_payment_method == "online" else 0,
-        "HoSoCoThanhPhanSoHoa": int(any(c.is_digitised or c.is_reused for c in components)),
+        # Scanned at intake (DuocSoHoa, 766 4.2) and reused from digitised data (4.3) are two
+        # indicators: a paper counts in one or the other, never both (TT 01/2023/TT-VPCP).
+        "DuocSoHoa": int(any(c.is_digitised for c in components)),
+        "HoSoCoThanhPhanSoHoa": int(any(c.is_reused for c in components)),
         "DuocLayTuKhoDMQG": int(any(c.from_citizen_store for c in components)),
         "MaCSDL": "CSDLDC" if dossier.from_population_db else "",
-        "TaiKhoanDuocXacThucVoiVNeID": 0,
+        "TaiKhoanDuocXacThucVoiVNeID": int(dossier.submitted_with_vneid),
+        "ThanhPhanHoSo": [
+            {
+                "TenThanhPhan": c.name,
+                "DuocSoHoa": int(c.is_digitised),
+                "TaiSuDung": int(c.is_reused),
+                "DuocLayTuKhoDMQG": int(c.from_citizen_store),
+            }
+            for c in components
+        ],
     }
 
 
