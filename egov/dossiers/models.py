@@ -257,6 +257,17 @@ class DossierComponent(models.Model):
     from_citizen_store = models.BooleanField(default=False)  # DuocLayTuKhoDMQG
     # TT 03/2025 Điều 5 khoản 2: no scan needed (submitted online, shown only, inter-agency result, secret).
     exemption = models.CharField(max_length=32, blank=True)
+    # The original paper the desk took for comparison or keeping, and its return to the applicant
+    # (ND 61/2018 Điều 20: originals taken for comparison are returned with the result).
+    original_received_at = models.DateTimeField(_("original taken"), null=True, blank=True)
+    original_received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    original_returned_at = models.DateTimeField(_("original returned"), null=True, blank=True)
+    original_returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    original_returned_to = models.CharField(_("original returned to"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["dossier", "position"]
@@ -267,6 +278,11 @@ class DossierComponent(models.Model):
                 condition=Q(document__isnull=True, document_version__isnull=True)
                 | Q(document__isnull=False, document_version__isnull=False),
                 name="dossier_component_pinned",
+            ),
+            # An original is returned only after it was taken.
+            models.CheckConstraint(
+                condition=Q(original_returned_at__isnull=True) | Q(original_received_at__isnull=False),
+                name="dossier_component_original_taken_first",
             ),
         ]
 

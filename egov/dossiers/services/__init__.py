@@ -40,6 +40,12 @@ from egov.dossiers.services.intake import (
     register_at_desk,
     replace_documents,
 )
+from egov.dossiers.services.originals import (
+    originals_held,
+    originals_not_taken,
+    return_originals,
+    take_originals,
+)
 from egov.dossiers.services.papers import repin_paper
 from egov.dossiers.services.processing import (
     assign_dossier,
@@ -105,6 +111,8 @@ __all__ = [
     "is_immediate",
     "notify",
     "notify_applicant",
+    "originals_held",
+    "originals_not_taken",
     "payment_refusal",
     "payment_refusal_text",
     "portal_payload",
@@ -123,10 +131,12 @@ __all__ = [
     "require_status",
     "resolve",
     "resolve_at_desk",
+    "return_originals",
     "return_result",
     "send_back",
     "steps_of",
     "stop_processing",
+    "take_originals",
     "transfer_dossier",
     "withdraw_dossier",
 ]

@@ -74,7 +74,13 @@ def test_the_page_shows_applicant_timeline_deadlines_and_logs_the_reading(client
 
 def test_only_allowed_actions_are_offered(client, staff, dossier):
     fee = ["pay_fee"] if dossier.fee_amount else []
-    assert offered(page(client, staff["desk"], dossier)) == ["forward", "transfer", *fee, "withdraw"]
+    assert offered(page(client, staff["desk"], dossier)) == [
+        "forward",
+        "transfer",
+        "take_originals",
+        *fee,
+        "withdraw",
+    ]
     assert offered(page(client, staff["specialist"], dossier)) == []
     assert offered(page(client, staff["leader"], dossier)) == ["transfer", "extend"]
 

@@ -27,7 +27,7 @@ from egov.dossiers import deadlines, forms, online, printing, services
 from egov.dossiers.models import Channel, Consultation, Dossier, DossierComponent, Status
 from egov.dossiers.permissions import STAFF_ROLES, get_dossier_for_user
 from egov.dossiers.services import papers
-from egov.dossiers.views import due_notes
+from egov.dossiers.views import due_notes, originals
 from egov.dossiers.views.common import (
     add_errors,
     clock_of,
@@ -66,6 +66,8 @@ EVENT_LABELS = {
     "submitted_online": gettext_lazy("Submitted online"),
     "supplement_supplied_online": gettext_lazy("Papers supplied online, to be checked again"),
     "supplement_received_online": gettext_lazy("Supplement received online"),
+    "originals_received": gettext_lazy("Originals taken by the desk"),
+    "originals_returned": gettext_lazy("Originals returned"),
 }
 # Forms of TT 03/2025 Phụ lục I, printed by egov.dossiers.printing when it is installed.
 # What each printable form is called on the dossier page, by kind (numbers differ per edition).
@@ -97,8 +99,10 @@ class ActionSpec:
 class _Powers:
     """What the user may do here, read with two queries (the services check again for real)."""
 
-    def __init__(self, user: User, dossier: Dossier, step: ProcessStep | None) -> None:
-        self.user, self.dossier, self.step = user, dossier, step
+    def __init__(
+        self, user: User, dossier: Dossier, step: ProcessStep | None, components: list[DossierComponent]
+    ) -> None:
+        self.user, self.dossier, self.step, self.components = user, dossier, step, components
         self.here = self._roles(dossier.current_unit)
         self.desk = self._roles(dossier.receiving_unit)
 
@@ -440,6 +444,24 @@ ACTIONS: dict[str, ActionSpec] = {
         lambda p: p.status(Status.RESOLVED) and p.receives,
         _run_return,
     ),
+    # ND 61/2018 Điều 20: the desk records the originals it takes and gives them back at the hand-over.
+    "take_originals": ActionSpec(
+        gettext_lazy("Record originals taken for comparison"),
+        originals.TakeOriginalsForm,
+        # At reception, or at the hand-over (an online dossier's originals are compared then).
+        lambda p: (
+            p.status(Status.RECEIVED, Status.SUPPLEMENT_REQUESTED, Status.RESOLVED)
+            and p.receives
+            and bool(services.originals_not_taken(p.components))
+        ),
+        originals.run_take,
+    ),
+    "return_originals": ActionSpec(
+        gettext_lazy("Return the originals to the applicant"),
+        originals.ReturnOriginalsForm,
+        lambda p: p.receives and bool(services.originals_held(p.components)),
+        originals.run_return,
+    ),
     "pay_fee": ActionSpec(
         gettext_lazy("Record the fee payment"),
         forms.FeeForm,
@@ -510,7 +532,17 @@ def _detail_context(
         )
     last_event = max((event.pk for event in events), default=None)
     expected = {"expected_status": dossier.status, "expected_event": last_event}
-    powers = _Powers(user, dossier, step)
+    components = papers.with_versions(
+        list(
+            dossier.components.select_related(
+                "document_version",
+                "document__current_version",
+                "original_received_by",
+                "original_returned_by",
+            )
+        )
+    )
+    powers = _Powers(user, dossier, step, components)
     actions = []
     for name, spec in ACTIONS.items():
         if not spec.offered(powers):
@@ -557,9 +589,6 @@ def _detail_context(
         event.due_note = notes.get(event.pk, "")  # type: ignore[attr-defined]
     for consultation in consultations:
         consultation.due_note = due_notes.consultation_note(dossier, consultation)  # type: ignore[attr-defined]
-    components = papers.with_versions(
-        list(dossier.components.select_related("document_version", "document__current_version"))
-    )
     # A newer version of a paper may be held instead only by those who handle the dossier.
     may_repin = dossier.closed_at is None and powers.act_as(*STAFF_ROLES)
     for component in components:
@@ -578,6 +607,7 @@ def _detail_context(
         "steps": steps,
         "events": events,
         "components": components,
+        "originals_held": services.originals_held(components),
         "consultations": consultations,
         "notifications": list(dossier.notifications.order_by("created_at", "pk")),
         "clock": clock_of(calendar, dossier, dossier.due_at, now),
