@@ -17,20 +17,33 @@ from egov.organization.models import Unit
 MIN_SEQUENCE_DIGITS = 4
 
 
-def next_sequence(unit: Unit, day: dt.date) -> int:
-    """Take the next number of the unit's day. Call inside the dossier's transaction."""
-    # One statement on both databases (PostgreSQL ≥ 9.5, SQLite ≥ 3.35): insert the day's first
-    # number or bump the existing row, and read the result while holding its lock.
+def next_number(
+    table: str, key_column: str, unit: Unit, key: dt.date | int, *, unless: str = ""
+) -> int | None:
+    """Take the next number of a counter row (unit, key) of `table`; call inside the row's transaction.
+
+    One statement on both databases (PostgreSQL ≥ 9.5, SQLite ≥ 3.35): insert the first number or
+    bump the existing row, and read the result while holding its lock until the transaction ends.
+    `unless` is a condition on the existing row that refuses the bump: then None (e.g. a closed
+    tracking book year). `table`, `key_column` and `unless` are this package's constants, never input.
+    """
+    refuse = f" WHERE NOT ({unless})" if unless else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO dossiers_dossiercodecounter (unit_id, day, last) VALUES (%s, %s, 1) "
-            "ON CONFLICT (unit_id, day) DO UPDATE SET last = dossiers_dossiercodecounter.last + 1 "
+            f"INSERT INTO {table} (unit_id, {key_column}, last) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (unit_id, {key_column}) DO UPDATE SET last = {table}.last + 1{refuse} "
             "RETURNING last",
-            [unit.pk, day],
+            [unit.pk, key],
         )
         row = cursor.fetchone()
-    assert row is not None
-    return int(row[0])
+    return int(row[0]) if row is not None else None
+
+
+def next_sequence(unit: Unit, day: dt.date) -> int:
+    """Take the next number of the unit's day. Call inside the dossier's transaction."""
+    number = next_number("dossiers_dossiercodecounter", "day", unit, day)
+    assert number is not None
+    return number
 
 
 def format_code(identifier: str, day: dt.date, sequence: int) -> str:

@@ -122,6 +122,10 @@ class Dossier(models.Model):
     # TaiKhoanDuocXacThucVoiVNeID (QĐ 766 4.5): set once, at online submission, when the citizen's
     # account is one VNeID vouched for (ND 69/2024 Điều 9); desk dossiers have no account to vouch.
     submitted_with_vneid = models.BooleanField(default=False)
+    # The entry of the receiving unit's tracking book (Mẫu 07): numbered from 1 each year (local
+    # time), given with the receipt, never changed (TT 01/2018/TT-VPCP; dossiers.tracking_book).
+    book_year = models.PositiveSmallIntegerField(_("tracking book year"), null=True, blank=True)
+    book_number = models.PositiveIntegerField(_("tracking book number"), null=True, blank=True)
     citizen = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers"
     )
@@ -173,6 +177,12 @@ class Dossier(models.Model):
             models.Index(fields=["due_at"], condition=Q(closed_at__isnull=True), name="dossier_open_due_idx"),
             models.Index(finished_or_never(), name="dossier_finished_idx"),
         ]
+        constraints = [
+            # One entry per number of a desk's book and year: a second would be a gap elsewhere.
+            models.UniqueConstraint(
+                fields=["receiving_unit", "book_year", "book_number"], name="dossier_book_number"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -197,6 +207,28 @@ class DossierCodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day}: {self.last}"
+
+
+class TrackingBookYear(models.Model):
+    """A desk's tracking book for one year: the last number given and whether the year is closed.
+
+    The counter row of dossiers.tracking_book, taken like DossierCodeCounter (codes.next_number):
+    paper books are numbered continuously from 1 each year and locked at year end (checklist 29).
+    """
+
+    unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="tracking_book_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}: {self.last}"
 
 
 class DossierEvent(models.Model):

@@ -5,20 +5,22 @@ Mounted by egov.dossiers.urls under /can-bo/ho-so/: "<code>/in/<form>/" and "so-
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from egov.accounts.http import AuthenticatedRequest
 from egov.core import audit
 from egov.core.limits import parse_day
 from egov.dossiers import notices, printing
+from egov.dossiers import tracking_book as book_numbers
 from egov.dossiers.permissions import get_dossier_for_user, tracking_book_units
 from egov.organization.models import Unit
 
@@ -107,6 +109,28 @@ def tracking_book(request: AuthenticatedRequest) -> HttpResponse:
     return _file(content, "application/pdf", f"{name}.pdf", inline=True)
 
 
+@login_required
+@require_POST
+def close_book_year(request: AuthenticatedRequest) -> HttpResponse:
+    """An administrator closes a desk's book of a past year (POST unit=<identifier>&year=YYYY)."""
+    unit = tracking_book_units(request.user).filter(identifier=request.POST.get("unit", "")).first()
+    if unit is None:
+        raise Http404
+    try:
+        year = int(request.POST.get("year", ""))
+        book_numbers.close_year(unit, year, by=request.user)
+    except ValueError:
+        messages.error(request, _("Choose the year to close."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The tracking book of %(year)s is closed; nothing can be added to it.") % {"year": year},
+        )
+    return redirect("dossiers:tracking_book")
+
+
 def _tracking_book_page(
     request: AuthenticatedRequest, units: QuerySet[Unit], *, error: str = "", status: int = 200
 ) -> HttpResponse:
@@ -114,6 +138,11 @@ def _tracking_book_page(
     today = timezone.localdate()
     context = {
         "units": units,
+        # Each desk's year books: the last number given, closed or not (checklist 29).
+        "books": [
+            (unit, book_numbers.years_of(unit), book_numbers.may_close(request.user, unit)) for unit in units
+        ],
+        "this_year": today.year,
         "chosen": request.GET.get("unit", ""),
         "start": request.GET.get("from") or today.replace(day=1).isoformat(),
         "end": request.GET.get("to") or today.isoformat(),

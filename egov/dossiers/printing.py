@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from egov.core.pdf import qr_svg, render_pdf
 from egov.core.site import site_url
-from egov.dossiers import deadlines
+from egov.dossiers import deadlines, tracking_book
 from egov.dossiers.models import Consultation, Dossier, DossierEvent, Status
 from egov.organization import naming
 from egov.organization.models import Unit
@@ -182,6 +182,8 @@ def render_tracking_book(unit: Unit, start: dt.date, end: dt.date, *, edition: E
     """Sổ theo dõi hồ sơ (Mẫu 07; 2018: Mẫu 06) of the dossiers received at the unit, A4 landscape."""
     rows = tracking_book_rows(unit, start, end)
     context = {
+        # The year books the period runs through, with their state (closed at year end, checklist 29).
+        "books": [book for book in tracking_book.years_of(unit) if start.year <= book.year <= end.year],
         "issuer": naming.header_name(unit),
         "issuer_name": naming.authority_name(unit),
         "edition": edition,
@@ -278,7 +280,8 @@ def tracking_book_workbook(unit: Unit, start: dt.date, end: dt.date, *, edition:
 class BookRow:
     """One dossier in the tracking book."""
 
-    number: int
+    number: int | None  # the entry's number in its year's book (dossiers.tracking_book)
+    year: int | None
     code: str
     procedure: str
     count: int
@@ -340,7 +343,8 @@ def tracking_book_rows(unit: Unit, start: dt.date, end: dt.date) -> list[BookRow
     now = timezone.now()
     return [
         BookRow(
-            number=number,
+            number=dossier.book_number,
+            year=dossier.book_year,
             code=dossier.code,
             procedure=dossier.subject or dossier.procedure_version.name,
             count=1,
@@ -355,7 +359,7 @@ def tracking_book_rows(unit: Unit, start: dt.date, end: dt.date) -> list[BookRow
             returned_at=dossier.returned_at,
             note=_book_note(dossier, now),
         )
-        for number, dossier in enumerate(dossiers, start=1)
+        for dossier in dossiers
     ]
 
 

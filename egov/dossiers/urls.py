@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.queue, name="queue"),
     path("tiep-nhan/", views.intake, name="intake"),
     path("so-theo-doi/", print_views.tracking_book, name="tracking_book"),
+    path("so-theo-doi/khoa-so/", print_views.close_book_year, name="close_book_year"),
     path("thanh-toan/ket-qua/", payment_views.payment_return, name="payment_return"),
     path("thanh-toan/ipn/", payment_views.payment_ipn, name="payment_ipn"),
     path("thanh-toan/bien-lai/<str:order_id>/", payment_views.payment_receipt, name="payment_receipt"),

@@ -19,7 +19,7 @@ from egov.accounts.models import User
 from egov.core import audit
 from egov.core.text import fold
 from egov.documents.models import Document
-from egov.dossiers import deadlines
+from egov.dossiers import deadlines, tracking_book
 from egov.dossiers.codes import allocate_code
 from egov.dossiers.models import (
     Channel,
@@ -262,6 +262,7 @@ def accept_received(dossier: Dossier, *, by: User, now: dt.datetime) -> None:
     """Receive a checked dossier: appointment time, forwarding and first step deadlines (status 2)."""
     calendar = get_calendar()
     dossier.received_at = now
+    tracking_book.assign_entry(dossier, now)
     dossier.due_at = deadlines.legal_due_at(calendar, dossier.procedure_version, now)
     dossier.forward_due_at = deadlines.forward_due_at(calendar, now, dossier.procedure_version.forward_cutoff)
     dossier.current_step = 1
@@ -274,7 +275,15 @@ def accept_received(dossier: Dossier, *, by: User, now: dt.datetime) -> None:
         kind="received",
         at=now,
         data={"due_at": dossier.due_at.isoformat()},
-        also_saved=["received_at", "due_at", "forward_due_at", "current_step", "current_step_due_at"],
+        also_saved=[
+            "received_at",
+            "book_year",
+            "book_number",
+            "due_at",
+            "forward_due_at",
+            "current_step",
+            "current_step_due_at",
+        ],
     )
 
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0005_document_purpose'),
-        ('dossiers', '0015_dossier_submitted_with_vneid'),
+        ('dossiers', '0016_dossier_submitted_with_vneid'),
         ('procedures', '0007_fee_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

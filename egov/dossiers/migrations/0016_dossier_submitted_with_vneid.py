@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0014_component_pinned_constraint'),
+        ('dossiers', '0015_sealed_notice'),
     ]
 
     operations = [
