@@ -281,7 +281,7 @@ def test_a_citizen_goes_from_registration_to_a_rated_and_reused_result(
 
     _my_dossiers(page)
     page.locator("tr", has_text=code).get_by_role("link", name="Nhận kết quả").click()
-    page.wait_for_url(f"**/ho-so-cua-toi/{code}/")
+    page.wait_for_url(f"**/ho-so-cua-toi/{code}/#result")  # the link goes to the result part
     panel = page.locator(".validation-panel")
     assert panel.get_attribute("class") == "validation-panel status-valid"
     assert "Tất cả chữ ký đều hợp lệ" in panel.inner_text()
