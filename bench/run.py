@@ -5,8 +5,9 @@
 
 In one run, on the same PostgreSQL server and the same granian setup:
 1. the dataset (bench/dataset.py), unless --reuse finds it already loaded;
-2. baselines: pgbench TPC-B-like and select-only, and the bare-Django pair (bench/bare/: insert one
-   row, look one row up by a unique key) — the "physical limit" each scenario is divided by;
+2. baselines: pgbench TPC-B-like and select-only, and bare Django (bench/bare/: insert one row, look
+   one row up by a unique key) — the "physical limit" each scenario is divided by — and a desk
+   receipt's own floor (bench/bare `register`: the same rows by hand-written SQL);
 3. egov's scenarios, each at every client count, driven by wrk from a second process;
 4. PAdES B-B signing (bench/signatures.py) and the peak RSS of the web and worker processes;
 5. the report: the generated part of docs/performance.md between its `bench:` markers.
@@ -353,6 +354,23 @@ def pgbench(args: argparse.Namespace, clients: list[int]) -> dict:
     return results
 
 
+# The floor of a desk receipt (bench/bare/urls.py `register`): the rows of submit_api's receipt of a
+# four-paper birth registration, written by hand-written SQL with no validation or rules.
+REGISTER_BODY = json.dumps(
+    {
+        "name": "Nguyễn Văn Bình {{n}}",
+        "unit": "000.00.00.H55",
+        "papers": [
+            "Tờ khai đăng ký khai sinh",
+            "Giấy chứng sinh",
+            "Giấy tờ tùy thân",
+            "Giấy chứng nhận kết hôn",
+        ],
+    },
+    ensure_ascii=False,
+)
+
+
 def bare(args: argparse.Namespace, clients: list[int]) -> dict:
     import psycopg
 
@@ -376,7 +394,7 @@ def bare(args: argparse.Namespace, clients: list[int]) -> dict:
         conn.execute("ANALYZE bare_record")
     codes = [f"/lookup/000.00.00.H55-{n:08d}" for n in range(0, 100_000, 7)]
     served = Served("bare.wsgi:application", BARE_PORT, env, args.workers, args.threads, BENCH, "/lookup/x")
-    results: dict[str, list[dict]] = {"insert": [], "lookup": []}
+    results: dict[str, list[dict]] = {"insert": [], "lookup": [], "register": []}
     try:
         base = f"http://127.0.0.1:{BARE_PORT}"
         body = '{"code": "B-{{n}}", "name": "Nguyễn Văn An", "unit": "000.00.00.H55"}'
@@ -401,10 +419,21 @@ def bare(args: argparse.Namespace, clients: list[int]) -> dict:
                 headers=["Content-Type: application/json"],
             )
             lookup = wrk(base + "/", count, args.duration, paths=codes)
+            register = wrk(
+                base + "/register",
+                count,
+                args.duration,
+                method="POST",
+                body=REGISTER_BODY,
+                headers=["Content-Type: application/json"],
+            )
             results["insert"].append(insert.as_dict())
             results["lookup"].append(lookup.as_dict())
+            results["register"].append(register.as_dict())
             print(
-                f"bare    c={count:<3} insert {insert.rps:8,.0f}/s  lookup {lookup.rps:8,.0f}/s", flush=True
+                f"bare    c={count:<3} insert {insert.rps:8,.0f}/s  lookup {lookup.rps:8,.0f}/s  "
+                f"register {register.rps:8,.0f}/s",
+                flush=True,
             )
         results["rss_mb"] = served.peak_rss_mb()
     finally:
@@ -718,6 +747,29 @@ def fmt_rate(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
 
 
+def floor_rows(data: dict) -> list[str]:
+    """The desk receipt's own floor: the same rows by hand-written SQL (bench/bare `register`),
+    over the bare insert, and egov's receipt over that floor."""
+    floor = data["bare"].get("register")
+    submit = data["egov"].get("submit_api")
+    if not floor:
+        return []
+    cells = [f"{fmt_rate(m['rps'])} · {m['p50']:.1f} / {m['p95']:.1f} / {m['p99']:.1f}" for m in floor]
+    ratios = [f"{f['rps'] / b['rps']:.0%}" for f, b in zip(floor, data["bare"]["insert"], strict=True)]
+    rows = [
+        "| **bare Django**: a desk receipt's rows by hand-written SQL (9 statements, 1 transaction) | "
+        "bare insert | " + " | ".join(cells) + f" | {' / '.join(ratios)} | |"
+    ]
+    if submit:
+        shares = [f"{m['rps'] / f['rps']:.0%}" for m, f in zip(submit["results"], floor, strict=True)]
+        rows.append(
+            "| Dossier submission at the desk, over its hand-written floor | bare register | "
+            + " | ".join("" for _ in floor)
+            + f" | {' / '.join(shares)} | |"
+        )
+    return rows
+
+
 def report(args: argparse.Namespace, clients: list[int], data: dict) -> str:
     facts = data["machine"]
     begin, end = markers(args.size)
@@ -789,6 +841,7 @@ def report(args: argparse.Namespace, clients: list[int], data: dict) -> str:
             + " | ".join(cells)
             + f" | {' / '.join(ratios)} | {result['target']} |"
         )
+    lines += floor_rows(data)
     lines += [
         "",
         "Peak resident memory (VmHWM, largest process of each kind, MB): "
