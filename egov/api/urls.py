@@ -13,6 +13,7 @@ from egov.accounts.models import User
 from egov.api import errors
 from egov.api.auth import token_or_session
 from egov.api.parsing import StorableParser
+from egov.api.rendering import VietnamTimeRenderer
 from egov.core.schemas import ErrorOut
 from egov.documents.api import router as documents_router
 from egov.dossiers.api import router as dossiers_router
@@ -78,6 +79,7 @@ api = EgovAPI(
     ),
     urls_namespace="api-v1",
     parser=StorableParser(),
+    renderer=VietnamTimeRenderer(),
 )
 errors.install(api)
 api.add_router("/", procedures_router)

@@ -90,7 +90,7 @@ class Procedure(models.Model):
 
     def version_in_force(self, on: dt.date | None = None) -> Optional["ProcedureVersion"]:
         """The version that applies on `on` (today in Vietnam), None if none applies yet or any more."""
-        version = ProcedureVersion.objects.filter(procedure=self).in_force(on).first()
+        version = ProcedureVersion.objects.filter(procedure=self).first_in_force(on)
         if version is not None:
             version.procedure = self  # its callers read the procedure: no second fetch
         return version
@@ -118,6 +118,15 @@ class ProcedureVersionQuerySet(models.QuerySet["ProcedureVersion"]):
             procedure__is_abolished=False,
             procedure__replaced_by__isnull=True,
         ).exclude(Exists(newer))
+
+    def first_in_force(self, on: dt.date | None = None) -> Optional["ProcedureVersion"]:
+        """The first of these versions in force on `on`, known to be so: `is_in_force_on(on)`
+        then needs no second query."""
+        day = on or timezone.localdate()
+        version = self.in_force(day).first()
+        if version is not None:
+            version.known_in_force_on = day
+        return version
 
 
 class ProcedureVersion(models.Model):
@@ -200,8 +209,14 @@ class ProcedureVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number} — {self.name}"
 
+    # The day `Procedure.version_in_force` found this version in force, if it did (not stored).
+    known_in_force_on: dt.date | None = None
+
     def is_in_force_on(self, day: dt.date | None = None) -> bool:
         """Whether this is the version that applies on `day` (today): a dossier is received under it."""
+        day = day or timezone.localdate()
+        if self.known_in_force_on == day:
+            return True
         return ProcedureVersion.objects.in_force(day).filter(pk=self.pk).exists()
 
     @property
