@@ -73,9 +73,14 @@ class Dossier(models.Model):
         ONLINE = "online", _("Online")
 
     code = models.CharField(_("dossier code"), max_length=48, unique=True)
-    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="dossiers")
+    procedure = models.ForeignKey(
+        "procedures.Procedure", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure")
+    )
     procedure_version = models.ForeignKey(
-        "procedures.ProcedureVersion", on_delete=models.PROTECT, related_name="dossiers"
+        "procedures.ProcedureVersion",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("procedure version"),
     )
     receiving_unit = models.ForeignKey(
         "organization.Unit",
@@ -101,6 +106,7 @@ class Dossier(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_dossiers",
+        verbose_name=_("assignee"),
     )
     current_step = models.PositiveSmallIntegerField(_("current step"), default=0)
     current_step_due_at = models.DateTimeField(_("step due"), null=True, blank=True)
@@ -108,7 +114,9 @@ class Dossier(models.Model):
     status = models.PositiveSmallIntegerField(_("status"), choices=Status, default=Status.REGISTERED)
 
     # Applicant (người nộp) and dossier owner (chủ hồ sơ).
-    applicant_kind = models.CharField(max_length=16, choices=ApplicantKind, default=ApplicantKind.PERSON)
+    applicant_kind = models.CharField(
+        _("applicant kind"), max_length=16, choices=ApplicantKind, default=ApplicantKind.PERSON
+    )
     applicant_name = models.CharField(_("applicant"), max_length=255)
     applicant_id_number = models.CharField(_("ID number"), max_length=20, blank=True)
     applicant_birth_date = models.DateField(_("date of birth"), null=True, blank=True)
@@ -118,54 +126,66 @@ class Dossier(models.Model):
     owner_name = models.CharField(_("dossier owner"), max_length=255, blank=True)
     owner_address = models.CharField(_("owner's address"), max_length=500, blank=True)
     # Filled from the national population database (MaCSDL, QĐ 766 indicator 4.5).
-    from_population_db = models.BooleanField(default=False)
+    from_population_db = models.BooleanField(_("from the population database"), default=False)
     # TaiKhoanDuocXacThucVoiVNeID (QĐ 766 4.5): set once, at online submission, when the citizen's
     # account is one VNeID vouched for (ND 69/2024 Điều 9); desk dossiers have no account to vouch.
-    submitted_with_vneid = models.BooleanField(default=False)
+    submitted_with_vneid = models.BooleanField(_("submitted with VNeID"), default=False)
     # The entry of the receiving unit's tracking book (Mẫu 07): numbered from 1 each year (local
     # time), given with the receipt, never changed (TT 01/2018/TT-VPCP; dossiers.tracking_book).
     book_year = models.PositiveSmallIntegerField(_("tracking book year"), null=True, blank=True)
     book_number = models.PositiveIntegerField(_("tracking book number"), null=True, blank=True)
     citizen = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("citizen account"),
     )
     subject = models.CharField(_("requested matter"), max_length=500, blank=True)
     # Folded code, applicant and owner (egov.core.text.fold): the queue's accent-insensitive search.
-    search_text = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     # The legal SLA clock (egov.dossiers.deadlines).
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("appointment time"), null=True, blank=True)
-    forward_due_at = models.DateTimeField(null=True, blank=True)
-    forwarded_at = models.DateTimeField(null=True, blank=True)
-    paused_at = models.DateTimeField(null=True, blank=True)
-    paused_minutes = models.PositiveIntegerField(default=0)
-    supplement_count = models.PositiveSmallIntegerField(default=0)
-    extension_count = models.PositiveSmallIntegerField(default=0)
+    forward_due_at = models.DateTimeField(_("forwarding due"), null=True, blank=True)
+    forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    paused_minutes = models.PositiveIntegerField(_("paused minutes"), default=0)
+    supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
     resolved_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    outcome = models.CharField(max_length=16, choices=ResultOutcome, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=ResultOutcome, blank=True)
     result_document = models.ForeignKey(
-        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "documents.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("result document"),
     )
     # A result issued on paper only (e.g. a certificate printed on security paper): what it is and
     # its number, recorded at the desk so the return is never of nothing (ND 61/2018 Điều 20).
     paper_result = models.CharField(_("paper result"), max_length=255, blank=True)
-    return_method = models.CharField(max_length=16, choices=ReturnMethod, blank=True)
-    postal_carrier = models.CharField(max_length=100, blank=True)
-    postal_tracking = models.CharField(max_length=100, blank=True)
+    return_method = models.CharField(_("return method"), max_length=16, choices=ReturnMethod, blank=True)
+    postal_carrier = models.CharField(_("postal carrier"), max_length=100, blank=True)
+    postal_tracking = models.CharField(_("postal tracking number"), max_length=100, blank=True)
 
     # More than one supplement request, or one asked too late, counts as late (QĐ 766, 2.1).
-    counts_as_late = models.BooleanField(default=False)
+    counts_as_late = models.BooleanField(_("counts as late"), default=False)
     # The desk form's one-time key: a double-clicked "accept" makes one dossier, not two.
-    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    submission_key = models.CharField(_("submission key"), max_length=64, null=True, blank=True, unique=True)
 
-    fee_amount = models.PositiveBigIntegerField(default=0)
-    fee_paid_at = models.DateTimeField(null=True, blank=True)
-    fee_payment_method = models.CharField(max_length=16, blank=True)  # direct | postal | online
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    fee_amount = models.PositiveBigIntegerField(_("fee amount"), default=0)
+    fee_paid_at = models.DateTimeField(_("fee paid at"), null=True, blank=True)
+    fee_payment_method = models.CharField(
+        _("fee payment method"), max_length=16, blank=True
+    )  # direct | postal | online
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("dossier")
@@ -203,6 +223,8 @@ class DossierCodeCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("dossier code counter")
+        verbose_name_plural = _("dossier code counters")
         constraints = [models.UniqueConstraint(fields=["unit", "day"], name="dossier_counter_unit_day")]
 
     def __str__(self) -> str:
@@ -225,6 +247,8 @@ class TrackingBookYear(models.Model):
     )
 
     class Meta:
+        verbose_name = _("tracking book year")
+        verbose_name_plural = _("tracking book years")
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="tracking_book_unit_year")]
 
     def __str__(self) -> str:
@@ -234,29 +258,53 @@ class TrackingBookYear(models.Model):
 class DossierEvent(models.Model):
     """One thing that happened to a dossier: the timeline and the control slip (Mẫu 06) are these rows."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="events", verbose_name=_("dossier")
     )
-    kind = models.CharField(max_length=32)
-    from_status = models.PositiveSmallIntegerField(choices=Status, null=True, blank=True)
-    to_status = models.PositiveSmallIntegerField(choices=Status, null=True, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    kind = models.CharField(_("kind"), max_length=32)
+    from_status = models.PositiveSmallIntegerField(_("from status"), choices=Status, null=True, blank=True)
+    to_status = models.PositiveSmallIntegerField(_("to status"), choices=Status, null=True, blank=True)
     from_unit = models.ForeignKey(
-        "organization.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organization.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from unit"),
     )
     to_unit = models.ForeignKey(
-        "organization.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organization.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("to unit"),
     )
     to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("to person"),
     )
-    step = models.PositiveSmallIntegerField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    step = models.PositiveSmallIntegerField(_("step"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")
         ordering = ["dossier", "at", "pk"]
         indexes = [models.Index(fields=["dossier", "at"], name="dossier_event_idx")]
 
@@ -302,6 +350,8 @@ class DossierComponent(models.Model):
     original_returned_to = models.CharField(_("original returned to"), max_length=255, blank=True)
 
     class Meta:
+        verbose_name = _("dossier paper")
+        verbose_name_plural = _("dossier papers")
         ordering = ["dossier", "position"]
         constraints = [
             models.UniqueConstraint(fields=["dossier", "position"], name="dossier_component_position"),
@@ -339,6 +389,8 @@ class DossierFee(models.Model):
     amount = models.PositiveBigIntegerField()
 
     class Meta:
+        verbose_name = _("dossier fee line")
+        verbose_name_plural = _("dossier fee lines")
         ordering = ["dossier", "position"]
         constraints = [
             models.UniqueConstraint(fields=["dossier", "position"], name="dossier_fee_position"),
@@ -380,6 +432,8 @@ class Consultation(models.Model):
     working_hours = models.DecimalField(max_digits=6, decimal_places=2, default=8)
 
     class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
         ordering = ["dossier", "order", "pk"]
         indexes = [models.Index(fields=["unit", "answered_at"], name="consultation_unit_idx")]
 
@@ -402,22 +456,28 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="notifications")
-    channel = models.CharField(max_length=8, choices=Channel)
-    recipient = models.CharField(max_length=255)
-    subject = models.CharField(max_length=255, blank=True)
-    body = models.TextField()
-    state = models.CharField(max_length=16, choices=State, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("dossier")
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel)
+    recipient = models.CharField(_("recipient"), max_length=255)
+    subject = models.CharField(_("message subject"), max_length=255, blank=True)
+    body = models.TextField(
+        _("message text"),
+    )
+    state = models.CharField(_("delivery state"), max_length=16, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     # Retried until then (empty: created_at + EGOV_OUTBOX_RETRY_HOURS); an administrator's retry moves it.
-    retry_until = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    provider_id = models.CharField(max_length=100, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    retry_until = models.DateTimeField(_("retry until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    provider_id = models.CharField(_("provider message ID"), max_length=100, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         indexes = [
             models.Index(
                 fields=["next_attempt_at"], condition=Q(state="pending"), name="notification_due_idx"
@@ -443,18 +503,24 @@ class PortalSync(models.Model):
         # Unreachable for the whole retry window; the dossier's later changes wait behind it.
         FAILED = "failed", _("Gave up")
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="portal_syncs")
-    idempotency_key = models.CharField(max_length=80, unique=True)
-    payload = models.JSONField()
-    state = models.CharField(max_length=16, choices=State, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    retry_until = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="portal_syncs", verbose_name=_("dossier")
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80, unique=True)
+    payload = models.JSONField(
+        _("payload"),
+    )
+    state = models.CharField(_("delivery state"), max_length=16, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    retry_until = models.DateTimeField(_("retry until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("portal sync")
+        verbose_name_plural = _("portal syncs")
         indexes = [
             models.Index(fields=["next_attempt_at"], condition=Q(state="pending"), name="portal_sync_due_idx")
         ]
@@ -477,22 +543,33 @@ class Payment(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="payments", verbose_name=_("dossier")
+    )
     order_id = models.CharField(_("order"), max_length=64, unique=True)  # <dossier code>-<n>
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
     status = models.CharField(_("status"), max_length=16, choices=State, default=State.CREATED)
     transaction_no = models.CharField(_("gateway transaction"), max_length=64, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    paid_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(
+        _("expires at"),
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     # The fee was already settled (at the desk, or by another order) when this one was paid: refund it.
-    refund_due = models.BooleanField(default=False)
+    refund_due = models.BooleanField(_("refund due"), default=False)
     receipt_unit = models.ForeignKey(
-        "organization.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organization.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("receipt issued by"),
     )
     receipt_number = models.CharField(_("receipt number"), max_length=32, blank=True)
-    raw_callback = models.JSONField(default=dict, blank=True)
+    raw_callback = models.JSONField(_("gateway callback"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("online payment")
@@ -521,6 +598,8 @@ class PaymentReceiptCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("receipt number counter")
+        verbose_name_plural = _("receipt number counters")
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="payment_receipt_counter")]
 
     def __str__(self) -> str:
@@ -589,6 +668,8 @@ class DraftAttachment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("draft attachment")
+        verbose_name_plural = _("draft attachments")
         constraints = [
             models.UniqueConstraint(
                 fields=["draft", "catalogue_component"], name="draft_attachment_component"
@@ -618,6 +699,8 @@ class SealedNotice(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("sealed notice")
+        verbose_name_plural = _("sealed notices")
         constraints = [
             models.UniqueConstraint(
                 fields=["dossier", "form", "edition", "state"], name="sealed_notice_once_per_state"

@@ -53,9 +53,16 @@ class Rating(models.Model):
     dossier = models.OneToOneField(
         "dossiers.Dossier", on_delete=models.PROTECT, related_name="rating", verbose_name=_("dossier")
     )
-    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ratings")
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        verbose_name=_("citizen account"),
+    )
     # The dossier's receiving unit, kept here so averages per unit are one GROUP BY.
-    unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="ratings")
+    unit = models.ForeignKey(
+        "organization.Unit", on_delete=models.PROTECT, related_name="ratings", verbose_name=_("unit")
+    )
     overall = models.PositiveSmallIntegerField(_("overall satisfaction"), choices=Overall)
     timeliness = models.PositiveSmallIntegerField(
         _("time against the appointment"), choices=Timeliness, null=True, blank=True
@@ -68,7 +75,7 @@ class Rating(models.Model):
         _("lawful result and costs"), choices=Lawfulness, null=True, blank=True
     )
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("rating")
@@ -127,13 +134,28 @@ class Feedback(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     about = models.CharField(_("about"), max_length=16, choices=About, default=About.GENERAL)
     dossier = models.ForeignKey(
-        "dossiers.Dossier", null=True, blank=True, on_delete=models.PROTECT, related_name="feedback"
+        "dossiers.Dossier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        verbose_name=_("dossier"),
     )
     procedure = models.ForeignKey(
-        "procedures.Procedure", null=True, blank=True, on_delete=models.PROTECT, related_name="feedback"
+        "procedures.Procedure",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        verbose_name=_("procedure"),
     )
     citizen = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="feedback"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        verbose_name=_("citizen account"),
     )
     name = models.CharField(_("full name"), max_length=255)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -154,38 +176,48 @@ class Feedback(models.Model):
     answer_due_at = models.DateTimeField(_("answer by"))
     publish_due_at = models.DateTimeField(_("publish by"), null=True, blank=True)
 
-    refused_at = models.DateTimeField(null=True, blank=True)
+    refused_at = models.DateTimeField(_("refused at"), null=True, blank=True)
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
-    info_requested_at = models.DateTimeField(null=True, blank=True)
+    info_requested_at = models.DateTimeField(_("information requested at"), null=True, blank=True)
     question = models.TextField(_("information requested"), blank=True)
     info_reply = models.TextField(_("citizen's reply"), blank=True)
-    info_replied_at = models.DateTimeField(null=True, blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    info_replied_at = models.DateTimeField(_("information supplied at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
     answer = models.TextField(_("answer"), blank=True)
     published = models.BooleanField(_("published"), default=False)
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # What the portal shows: the texts a reviewer approved with the personal data taken out
     # (egov.feedback.redaction). The originals above are only for the sender and the handlers.
     public_title = models.CharField(_("published title"), max_length=255, blank=True)
     public_content = models.TextField(_("published content"), blank=True)
     public_answer = models.TextField(_("published answer"), blank=True)
     redaction_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("redaction approved by"),
     )
-    redaction_approved_at = models.DateTimeField(null=True, blank=True)
+    redaction_approved_at = models.DateTimeField(_("redaction approved at"), null=True, blank=True)
 
     # Whether each step met its deadline (QĐ 766 indicator 5.2); null until the step happens.
-    refused_on_time = models.BooleanField(null=True, blank=True)
-    info_on_time = models.BooleanField(null=True, blank=True)
-    answered_on_time = models.BooleanField(null=True, blank=True)
-    published_on_time = models.BooleanField(null=True, blank=True)
+    refused_on_time = models.BooleanField(_("refused on time"), null=True, blank=True)
+    info_on_time = models.BooleanField(_("information requested on time"), null=True, blank=True)
+    answered_on_time = models.BooleanField(_("answered on time"), null=True, blank=True)
+    published_on_time = models.BooleanField(_("published on time"), null=True, blank=True)
 
     # Folded published title, content and answer (egov.core.text.fold) for the public search; set
     # on publication from the redacted texts, so nobody finds a complaint by its sender's name.
-    search_text = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     objects = FeedbackQuerySet.as_manager()
 
@@ -242,6 +274,8 @@ class FeedbackEvent(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("feedback event")
+        verbose_name_plural = _("feedback events")
         ordering = ["feedback", "at", "pk"]
 
     def __str__(self) -> str:

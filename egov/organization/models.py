@@ -80,7 +80,7 @@ class Unit(models.Model):
         related_name="children",
         verbose_name=_("parent unit"),
     )
-    path = models.CharField(max_length=255, db_index=True, editable=False)
+    path = models.CharField(_("tree path"), max_length=255, db_index=True, editable=False)
     # Official code of the administrative division (2025 list), for communes and the province.
     division_code = models.CharField(_("division code"), max_length=10, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
@@ -101,7 +101,7 @@ class Unit(models.Model):
         blank=True,
         help_text=_("e.g. Quyết định số 12/QĐ-UBND ngày 01/07/2025 quy định chức năng, nhiệm vụ của Sở"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     objects = UnitQuerySet.as_manager()
 
@@ -194,7 +194,7 @@ class CalendarOverride(models.Model):
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     reason = models.CharField(_("reason"), max_length=255)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("calendar override")

@@ -152,7 +152,9 @@ class ProcedureVersion(models.Model):
         AMENDED = "amended", _("Amended")
         REPLACED = "replaced", _("Replacing another")
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="versions", verbose_name=_("procedure")
+    )
     number = models.PositiveSmallIntegerField(_("version"))
     decision = models.ForeignKey(
         PublicationDecision,
@@ -193,7 +195,7 @@ class ProcedureVersion(models.Model):
     # docs/howto/catalogue-format.md. Empty: the default applicant block and free request text.
     form_schema = models.JSONField(_("e-form"), default=dict, blank=True)
     # Folded name, code and sector (egov.core.text.fold) for accent-insensitive search.
-    search_text = models.TextField(editable=False)
+    search_text = models.TextField(_("search text"), editable=False)
 
     objects = ProcedureVersionQuerySet.as_manager()
 
@@ -232,8 +234,15 @@ class ProcedureVersion(models.Model):
 class Component(models.Model):
     """A paper the applicant supplies (thành phần hồ sơ) with how many of each kind of copy."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="components")
-    position = models.PositiveSmallIntegerField()
+    version = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.CASCADE,
+        related_name="components",
+        verbose_name=_("procedure version"),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("order"),
+    )
     name = models.TextField(_("name"))
     originals = models.PositiveSmallIntegerField(_("originals"), default=0)
     certified_copies = models.PositiveSmallIntegerField(_("certified copies"), default=0)
@@ -267,8 +276,12 @@ class Fee(models.Model):
         PER_UNIT = "per_unit", _("Per unit (times a quantity)")
         FIXED = "fixed", _("Always added")
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
-    position = models.PositiveSmallIntegerField()
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="fees", verbose_name=_("procedure version")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("order"),
+    )
     description = models.CharField(_("description"), max_length=500)
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.ALTERNATIVE)
@@ -325,8 +338,12 @@ class ProcessStep(models.Model):
         COMPETENT = "competent", _("The competent unit")
         UNIT = "unit", _("A named unit")
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveSmallIntegerField()
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("procedure version")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("order"),
+    )
     name = models.CharField(_("name"), max_length=255)
     role = models.CharField(_("role"), max_length=32, choices=Role)
     performer = models.CharField(_("performed by"), max_length=16, choices=Performer)

@@ -47,15 +47,17 @@ class SigningCertificate(models.Model):
     serial = models.CharField(_("serial number"), max_length=64)
     not_before = models.DateTimeField(_("valid from"))
     not_after = models.DateTimeField(_("valid until"))
-    certificate_der = models.BinaryField()
+    certificate_der = models.BinaryField(
+        _("certificate (DER)"),
+    )
     source = models.CharField(_("key store"), max_length=16, choices=Source, default=Source.PKCS12)
-    pkcs12_path = models.CharField(max_length=500, blank=True)
-    pkcs11_library = models.CharField(max_length=500, blank=True)
-    token_label = models.CharField(max_length=128, blank=True)
-    key_label = models.CharField(max_length=128, blank=True)
+    pkcs12_path = models.CharField(_("PKCS#12 file"), max_length=500, blank=True)
+    pkcs11_library = models.CharField(_("PKCS#11 library"), max_length=500, blank=True)
+    token_label = models.CharField(_("token label"), max_length=128, blank=True)
+    key_label = models.CharField(_("key label"), max_length=128, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.CharField(_("revocation reason"), max_length=32, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("signing certificate")
@@ -98,15 +100,23 @@ class SignatureValidation(models.Model):
         UNSIGNED = "unsigned", _("No signature")
 
     version = models.ForeignKey(
-        "documents.DocumentVersion", on_delete=models.PROTECT, related_name="signature_validations"
+        "documents.DocumentVersion",
+        on_delete=models.PROTECT,
+        related_name="signature_validations",
+        verbose_name=_("document version"),
     )
-    validated_at = models.DateTimeField(default=timezone.now, editable=False)
+    validated_at = models.DateTimeField(_("validated at"), default=timezone.now, editable=False)
     validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("validated by"),
     )
     status = models.CharField(_("status"), max_length=16, choices=Status)
     # One entry per signature; see validation.SignatureReport for the keys.
-    report = models.JSONField(default=list)
+    report = models.JSONField(_("validation report"), default=list)
 
     class Meta:
         verbose_name = _("signature validation")

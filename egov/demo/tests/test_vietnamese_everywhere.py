@@ -11,7 +11,9 @@ import re
 
 import lxml.html  # type: ignore[import-untyped]
 import pytest
-from django.urls import reverse
+from django.contrib import admin
+from django.urls import resolve, reverse
+from django.utils import translation
 
 from egov.accounts.models import User
 from egov.accounts.tests.helpers import force_verified_login, make_device
@@ -137,3 +139,62 @@ def test_every_role_sees_vietnamese_only(client, demo):
     found["citizen"] = _walk(client, reverse("portal:home"), mine)
 
     assert {who: pages for who, pages in found.items() if pages} == {}
+
+
+# Names that are the same in Vietnamese (a standard's name).
+SAME_IN_VIETNAMESE = {"pdf/a"}
+
+
+def _english_names() -> set[str]:
+    """The admin's model and field names in English, as it would show them untranslated."""
+    names = set()
+    with translation.override("en"):
+        for model in admin.site._registry:
+            meta = model._meta
+            names |= {str(meta.verbose_name), str(meta.verbose_name_plural)}
+            names |= {str(field.verbose_name) for field in meta.concrete_fields}
+    return {name.lower() for name in names} - SAME_IN_VIETNAMESE
+
+
+def _admin_labels(html: str) -> set[str]:
+    """What the admin names models and fields by: labels, column heads, captions, model links."""
+    page = lxml.html.fromstring(html)
+    paths = (
+        "//label",
+        "//thead//th",
+        "//caption",
+        "//th[@scope='row']/a",
+        "//h1",
+        "//h2",
+        "//div[contains(@class, 'readonly')]/preceding-sibling::label",
+    )
+    texts = [element.text_content() for path in paths for element in page.xpath(path)]
+    return {" ".join(text.split()).strip(" :*").lower() for text in texts} - {""}
+
+
+def test_the_admin_names_egov_s_models_and_fields_in_vietnamese(client, demo):
+    """The administrator's admin: the index, every egov model's list, and its add and change forms."""
+    admin_user = User.objects.get(username="quantri")
+    force_verified_login(client, admin_user, make_device(admin_user))
+    english = _english_names()
+    index = reverse("admin:index")
+    # Every list the index offers the administrator, and each one's add and first change form.
+    pages = [index]
+    links = lxml.html.fromstring(client.get(index, **VI).content.decode()).xpath("//th[@scope='row']/a/@href")
+    for changelist in links:
+        # The admin's views carry their ModelAdmin (django.contrib.admin.options.ModelAdmin.urls).
+        model = resolve(changelist).func.model_admin.model  # type: ignore[attr-defined]
+        info = (model._meta.app_label, model._meta.model_name)
+        pages += [changelist, reverse("admin:{}_{}_add".format(*info))]
+        if first := model._default_manager.order_by("pk").first():
+            pages.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+    assert len(pages) > 30, pages
+    found: dict[str, set[str]] = {}
+    for url in pages:
+        response = client.get(url, **VI)
+        if response.status_code == 403 and url.endswith("/add/"):
+            continue  # a read-only model (filled by egov itself, never by hand)
+        assert response.status_code == 200, (url, response.status_code)
+        for name in _admin_labels(response.content.decode()) & english:
+            found.setdefault(name, set()).add(url)
+    assert {name: sorted(urls)[:3] for name, urls in found.items()} == {}
