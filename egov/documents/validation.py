@@ -76,15 +76,27 @@ class CheckedFile:
     has_signatures: bool
 
 
+_CHECKED = "_egov_checked"
+
+
 def check_upload(file: UploadedFile[bytes]) -> CheckedFile:
-    """Check an uploaded file; raise ValidationError (with a code) if it may not be stored."""
+    """Check an uploaded file; raise ValidationError (with a code) if it may not be stored.
+
+    A form checks its files first, to name the row at fault, and the service that stores them
+    checks again: the same upload of the same request is checked once, the second call reuses it.
+    """
+    known = getattr(file, _CHECKED, None)
+    if isinstance(known, CheckedFile):
+        return known
     limit = settings.EGOV_UPLOAD_MAX_BYTES
     # Refuse before reading it into memory when the size is known.
     if file.size is not None and file.size > limit:
         raise _too_large(limit)
     file.seek(0)
     content = file.read(limit + 1)
-    return check_content(content, file.name or "")
+    checked = check_content(content, file.name or "")
+    setattr(file, _CHECKED, checked)
+    return checked
 
 
 def check_content(content: bytes, filename: str) -> CheckedFile:

@@ -343,3 +343,28 @@ def test_population_database_down_is_explained(client, desk_officer, version, se
 
     assert response.status_code == 200
     assert "cannot be reached now" in response.text
+
+
+def test_each_scan_is_checked_once_though_the_form_and_the_service_both_ask(
+    desk_client, version, province, monkeypatch, media
+):
+    """The form checks every upload to name the row at fault, the document service checks what it
+    stores: one upload of one request is opened and checked once (a bomb check reads it all)."""
+    from egov.documents import validation
+
+    opened = []
+    real = validation.check_content
+
+    def counting(content, filename):
+        opened.append(filename)
+        return real(content, filename)
+
+    monkeypatch.setattr(validation, "check_content", counting)
+    data = intake_data(version, province.commune)
+
+    response = desk_client.post(form_url(version), data)
+
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    papers = version.components.count()
+    assert Dossier.objects.get().components.exclude(document=None).count() == papers
+    assert sorted(opened) == sorted(f"thanh-phan-{c.position}.pdf" for c in version.components.all())
