@@ -322,6 +322,34 @@ class IntakeForm(FeeFieldsMixin, ComponentFieldsMixin):
         return _lines(self.cleaned_data.get("missing", ""))
 
 
+class TrackingBookForm(forms.Form):
+    """The tracking book page's choices (GET): the desk, the period and the form's edition.
+
+    It only shows them, through the shared field template: the view reads and checks the query
+    itself (print_views.tracking_book), since a wrong value there is answered with a message.
+    The names are the query's, `from` and `to` included, so the fields are set in __init__.
+    """
+
+    unit = UnitChoiceField(label=_("Desk"), to_field_name="identifier", empty_label=None)
+    edition = forms.ChoiceField(
+        label=_("Form edition"),
+        widget=forms.RadioSelect,
+        choices=[("2025", _("TT 03/2025/TT-VPCP (in force)")), ("2018", _("TT 01/2018/TT-VPCP"))],
+    )
+
+    def __init__(self, *args: Any, units: Iterable[Unit], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "book-%s")
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, UnitChoiceField)
+        unit_field.queryset = units  # type: ignore[assignment]
+        for name, label in (("from", _("From")), ("to", _("To"))):
+            self.fields[name] = core_forms.DateField(
+                label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            )
+        self.order_fields(["unit", "from", "to", "edition"])
+
+
 class LookupForm(forms.Form):
     """The number to look up in the population database."""
 

@@ -21,6 +21,7 @@ from egov.core import audit
 from egov.core.limits import parse_day
 from egov.dossiers import notices, printing
 from egov.dossiers import tracking_book as book_numbers
+from egov.dossiers.forms import TrackingBookForm
 from egov.dossiers.permissions import get_dossier_for_user, tracking_book_units
 from egov.organization.models import Unit
 
@@ -136,18 +137,19 @@ def _tracking_book_page(
 ) -> HttpResponse:
     """The page that chooses the desk, the period, the edition and the format (PDF or Excel)."""
     today = timezone.localdate()
+    initial = {
+        "unit": request.GET.get("unit", ""),
+        "from": request.GET.get("from") or today.replace(day=1).isoformat(),
+        "to": request.GET.get("to") or today.isoformat(),
+        "edition": request.GET.get("edition") or "2025",
+    }
     context = {
-        "units": units,
+        "form": TrackingBookForm(units=units, initial=initial),
         # Each desk's year books: the last number given, closed or not (checklist 29).
         "books": [
             (unit, book_numbers.years_of(unit), book_numbers.may_close(request.user, unit)) for unit in units
         ],
         "this_year": today.year,
-        "chosen": request.GET.get("unit", ""),
-        "start": request.GET.get("from") or today.replace(day=1).isoformat(),
-        "end": request.GET.get("to") or today.isoformat(),
-        "edition": request.GET.get("edition") or "2025",
-        "editions": printing.EDITIONS,
         "error": error or (_("Choose the desk whose tracking book to print.") if status == 400 else ""),
     }
     return render(request, "dossiers/tracking_book.html", context, status=status)

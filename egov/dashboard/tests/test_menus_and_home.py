@@ -5,6 +5,7 @@ import datetime as dt
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
+import lxml.html  # type: ignore[import-untyped]
 import pytest
 import time_machine
 from django.test import Client
@@ -153,3 +154,25 @@ def test_the_tracking_book_is_a_page_that_chooses_the_desk(province, people, out
     assert 'role="alert"' in wrong.content.decode()
     client.force_login(outsider)  # a specialist prints no tracking book
     assert client.get(reverse("dossiers:tracking_book")).status_code == 403
+
+
+def test_the_tracking_book_s_choices_are_the_shared_fields(province, people):
+    """Desk, period and edition through templates/components/field.html, like every other form."""
+    client = Client()
+    client.force_login(people["desk"])
+    page = lxml.html.fromstring(client.get(reverse("dossiers:tracking_book")).content.decode())
+    unit = page.get_element_by_id("book-unit")
+    assert unit.xpath("parent::div[@class='field']/label[@for='book-unit']")
+    assert [o.get("value") for o in unit.xpath("option")] == [province.commune.identifier]
+    dates = page.xpath("//div[@class='form-row']/div[@class='field']/input[@type='date']")
+    assert [d.get("name") for d in dates] == ["from", "to"]
+    (group,) = page.xpath("//fieldset[@class='field'][.//input[@name='edition']]")
+    assert group.find("legend") is not None
+    assert [r.get("value") for r in group.xpath(".//label[@class='choice']/input")] == ["2025", "2018"]
+    assert group.xpath(".//input[@value='2025']/@checked")
+    # A wrong date comes back with what was chosen.
+    query = {"unit": province.commune.identifier, "from": "x", "to": "2026-03-31", "edition": "2018"}
+    wrong = lxml.html.fromstring(client.get(reverse("dossiers:tracking_book"), query).content.decode())
+    assert wrong.xpath("//select[@id='book-unit']/option[@selected]/@value") == [province.commune.identifier]
+    assert wrong.get_element_by_id("book-to").get("value") == "2026-03-31"
+    assert wrong.xpath("//input[@name='edition'][@checked]/@value") == ["2018"]

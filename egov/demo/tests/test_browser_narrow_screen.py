@@ -115,7 +115,7 @@ def test_every_role_s_main_pages_fit_a_375_px_phone(narrow, demo):
     _fits(page, "citizen-my-dossiers", reverse("portal:my_dossiers"))
     _fits(page, "citizen-dossier", reverse("portal:citizen_dossier", args=[dossier.code]))
 
-    # The desk officer: the workspace, the list, the intake form and a dossier.
+    # The desk officer: the workspace, the list, the intake form, a dossier and the tracking book.
     workspace = reverse("dashboard:home")
     _log_in(page, "motcua.donghy", workspace)
     _fits(page, "desk-home")
@@ -126,6 +126,7 @@ def test_every_role_s_main_pages_fit_a_375_px_phone(narrow, demo):
         reverse("dossiers:intake") + f"?thu_tuc={dossier.procedure_version.procedure.code}",
     )
     _fits(page, "desk-dossier", detail)
+    _fits(page, "desk-tracking-book", reverse("dossiers:tracking_book"))
 
     # The specialist, the head of department and the provincial leader.
     for username, who in (
