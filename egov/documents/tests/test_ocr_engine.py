@@ -3,10 +3,12 @@
 import difflib
 import io
 import random
+import subprocess
 from pathlib import Path
 
 import pikepdf
 import pytest
+from ocrmypdf import subprocess as ocrmypdf_subprocess
 from PIL import Image, ImageDraw, ImageFont
 
 from egov.core.text import fold
@@ -149,3 +151,41 @@ def test_confidence_averages_words_only():
     result = OcrResult(2, 2, ["a", "b"], [92.0, 55.5], is_pdfa=True)
     assert result.pages_below(70) == [2]
     assert result.mean_confidence == 73.75
+
+
+def test_each_page_is_read_by_one_tesseract_pass(tmp_path: Path, monkeypatch):
+    # The text layer, the text for search and the confidence come from the same pass: no second
+    # recognition for the confidence, no layout pass for deskew, no orientation pass when upright.
+    passes: list[list[str]] = []
+    real_run = ocrmypdf_subprocess.run
+
+    def counting_run(args, *more, **kwargs):
+        if "--list-langs" not in args and "--version" not in args:
+            passes.append([str(arg) for arg in args])
+        return real_run(args, *more, **kwargs)
+
+    monkeypatch.setattr("ocrmypdf._exec.tesseract.run", counting_run)
+    monkeypatch.setattr(subprocess, "run", counting_run)
+    source = tmp_path / "ho-so.pdf"
+    source.write_bytes(pdf_scan(PAGE_ONE, PAGE_TWO))
+    reported: list[int] = []
+
+    result = run_ocr(source, tmp_path / "ho-so-ocr.pdf", progress=reported.append)
+
+    assert len(passes) == 2, passes
+    assert all("hocr" in args and "tsv" in args for args in passes)
+    assert all(c is not None and c > 80 for c in result.confidence_per_page)
+    # The bar moves as each page is read, not only at the end.
+    assert reported == sorted(reported)
+    assert any(10 < percent < 90 for percent in reported), reported
+
+
+def test_page_scanned_upside_down_is_turned_and_read(tmp_path: Path):
+    source = tmp_path / "nguoc.png"
+    scanned_page(NOTICE).rotate(180).save(source, dpi=(300, 300))
+
+    result = run_ocr(source, tmp_path / "nguoc.pdf")
+
+    assert word_accuracy(NOTICE, result.text) >= 0.95, result.text
+    assert result.confidence_per_page[0] is not None
+    assert result.confidence_per_page[0] > 80
