@@ -48,8 +48,10 @@ class SignForm(forms.Form):
 
 
 class BatchForm(SignForm):
+    field_order = ["versions", "certificate", "level", "pin"]  # what to sign, then how
+
     versions = forms.TypedMultipleChoiceField(
-        coerce=int, label=_("Documents"), widget=forms.CheckboxSelectMultiple
+        coerce=int, label=_("Documents awaiting your signature"), widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, version_choices: list[tuple[int, str]], **kwargs: Any) -> None:

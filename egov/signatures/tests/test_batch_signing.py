@@ -1,5 +1,6 @@
 """Signing three documents with one PIN entry, with progress on the job."""
 
+import lxml.html  # type: ignore[import-untyped]
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -88,3 +89,17 @@ def test_batch_with_a_wrong_pin_signs_nothing(leader, province, leader_cert):
     job.refresh_from_db()
     assert (job.status, job.done) == ("failed", 0)
     assert all(d.versions.count() == 1 for d in documents)
+
+
+def test_the_batch_page_s_documents_are_a_group_named_by_its_legend(leader, province, leader_cert):
+    """The shared field template (templates/components/field.html): what to sign first, then how."""
+    _documents(leader, province.department, n=2)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(leader)
+    page = lxml.html.fromstring(client.get("/can-bo/ky-so/ky-hang-loat/").content.decode())
+    (group,) = page.xpath("//fieldset[@class='field'][.//input[@name='batch-versions']]")
+    assert group.find("legend").text_content().split("*")[0].strip() == "Documents awaiting your signature"
+    assert len(group.xpath(".//label[@class='choice']/input[@type='checkbox']")) == 2
+    (form,) = page.xpath("//form[.//input[@name='batch-pin']]")
+    names = form.xpath(".//*[self::input or self::select][@name!='csrfmiddlewaretoken']/@name")
+    assert list(dict.fromkeys(names)) == ["batch-versions", "batch-certificate", "batch-level", "batch-pin"]
