@@ -157,11 +157,13 @@ def test_each_page_is_read_by_one_tesseract_pass(tmp_path: Path, monkeypatch):
     # The text layer, the text for search and the confidence come from the same pass: no second
     # recognition for the confidence, no layout pass for deskew, no orientation pass when upright.
     passes: list[list[str]] = []
+    threads: set[str | None] = set()
     real_run = ocrmypdf_subprocess.run
 
     def counting_run(args, *more, **kwargs):
         if "--list-langs" not in args and "--version" not in args:
             passes.append([str(arg) for arg in args])
+            threads.add((kwargs.get("env") or {}).get("OMP_THREAD_LIMIT"))
         return real_run(args, *more, **kwargs)
 
     monkeypatch.setattr("ocrmypdf._exec.tesseract.run", counting_run)
@@ -174,6 +176,8 @@ def test_each_page_is_read_by_one_tesseract_pass(tmp_path: Path, monkeypatch):
 
     assert len(passes) == 2, passes
     assert all("hocr" in args and "tsv" in args for args in passes)
+    # Pages in parallel, each Tesseract on one thread: its threads crawl on a busy machine.
+    assert threads == {"1"}
     assert all(c is not None and c > 80 for c in result.confidence_per_page)
     # The bar moves as each page is read, not only at the end.
     assert reported == sorted(reported)
