@@ -41,6 +41,9 @@ _SKIPPED_PAGE = re.compile(r"^\s*\[OCR skipped on page")
 Progress = Callable[[int], None]
 # A page whose words score below this mean was probably read upside down or sideways.
 ROTATION_RETRY_BELOW = 60.0
+# Orientation confidence needed to turn such a page (OCRmyPDF's default, 14, is for pages not yet
+# known to read badly: a page upside down scored 13.8); the better reading is kept either way.
+ROTATION_RETRY_OSD_THRESHOLD = 5.0
 # Share of the progress bar before and after OCRmyPDF's page loop (checks, then PDF/A and checks).
 OCR_STARTS_AT, OCR_ENDS_AT = 10, 90
 # The run's progress (the share of pages OCRed), read by OcrProgress in the thread calling OCRmyPDF.
@@ -93,7 +96,7 @@ def run_ocr(
     progress: Progress | None = None,
 ) -> OcrResult:
     """OCR a scanned PDF or image (JPEG, PNG, TIFF) into a PDF/A at `output_path`."""
-    report = progress or (lambda _percent: None)
+    report = _forward_only(progress or (lambda _percent: None))
     report(0)
     with tempfile.TemporaryDirectory(prefix="egov-ocr-") as work:
         work_dir = Path(work)
@@ -120,6 +123,19 @@ def run_ocr(
         shutil.move(read.output, output_path)
     report(100)
     return result
+
+
+def _forward_only(report: Progress) -> Progress:
+    """The bar never goes back, though OCRmyPDF may run again (the PDF/A fallbacks below)."""
+    highest = -1
+
+    def forward(percent: int) -> None:
+        nonlocal highest
+        if percent > highest:
+            highest = percent
+            report(percent)
+
+    return forward
 
 
 def _between(report: Progress, start: int, end: int) -> Callable[[float], None]:
@@ -225,6 +241,7 @@ def _ocrmypdf(
         # page image, 1.1 s of CPU on a 200 dpi A4 page; the archived page also stays as scanned.
         deskew=False,
         rotate_pages=rotate,
+        rotate_pages_threshold=ROTATION_RETRY_OSD_THRESHOLD if rotate else None,
         clean=shutil.which("unpaper") is not None,
         optimize=1,
         sidecar=_sidecar_path(work_dir),
