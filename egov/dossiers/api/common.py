@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from egov.accounts.models import User
+from egov.core.pagination import COUNT_CAP
 
 router = Router(tags=["dossiers"])
 
@@ -53,7 +54,8 @@ class DossierSummaryOut(Schema):
 
 
 class DossierPageOut(Schema):
-    count: int
+    count: int = Field(description=f"Matches, counted up to {COUNT_CAP}")
+    more: bool = Field(description=f"True when more than {COUNT_CAP} match")
     items: list[DossierSummaryOut]
     next_after: int | None = Field(None, description="Pass as `after` for the next page (newest first)")
 

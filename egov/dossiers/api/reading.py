@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from egov.core.limits import MAX_OFFSET, Day, RowId
+from egov.core.pagination import COUNT_CAP, capped_count
 from egov.documents.downloads import download
 from egov.documents.permissions import get_document_for_user
 from egov.dossiers import deadlines
@@ -109,12 +110,15 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierFilters]) -> Dossi
         )
     if filters.q.strip():
         dossiers = dossiers.filter(code__icontains=filters.q.strip()[:48])
-    count = dossiers.count()
+    # Counted up to a cap, as every list is (egov.core.pagination): counting a province's
+    # millions to show "1–20 of …" costs more than the page itself.
+    counted = capped_count(dossiers)
     if filters.after is not None:
         dossiers = dossiers.filter(pk__lt=filters.after)
     page = list(with_related(dossiers).order_by("-pk")[filters.offset : filters.offset + filters.limit])
     return DossierPageOut(
-        count=count,
+        count=min(counted, COUNT_CAP),
+        more=counted > COUNT_CAP,
         items=[DossierSummaryOut(**_summary_fields(d)) for d in page],
         next_after=page[-1].pk if len(page) == filters.limit else None,
     )

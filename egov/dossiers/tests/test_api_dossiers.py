@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from egov.accounts.services import create_api_token
+from egov.dossiers.api import reading
 from egov.dossiers.models import Dossier, DossierEvent, Status
 from egov.dossiers.tests.factories import SIGNING_PIN, commune_procedure, receive, scanned
 from egov.organization.models import Role
@@ -88,10 +89,30 @@ def test_list_and_detail_for_the_unit_and_nobody_else(client, dossier, outsider,
 
     for stranger in (outsider, citizen):
         client.force_login(stranger)
-        assert client.get("/api/v1/dossiers").json() == {"count": 0, "items": [], "next_after": None}
+        assert client.get("/api/v1/dossiers").json() == {
+            "count": 0,
+            "more": False,
+            "items": [],
+            "next_after": None,
+        }
         missing = client.get(f"/api/v1/dossiers/{dossier.code}")
         assert missing.status_code == 404
         assert missing.json()["code"] == "not_found"
+
+
+def test_the_list_counts_up_to_the_cap_and_says_there_are_more(client, version, province, staff, monkeypatch):
+    from egov.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    monkeypatch.setattr(reading, "COUNT_CAP", 2)
+    for _ in range(3):
+        receive(version, province.commune, staff["desk"])
+    client.force_login(staff["desk"])
+
+    listed = client.get("/api/v1/dossiers", {"limit": 1}).json()
+    assert (listed["count"], listed["more"], len(listed["items"])) == (2, True, 1)
+    one = client.get("/api/v1/dossiers", {"limit": 1, "q": listed["items"][0]["code"]}).json()
+    assert (one["count"], one["more"]) == (1, False)
 
 
 def test_the_list_filters_and_pages_with_bounded_queries(
