@@ -47,7 +47,7 @@ def bench_ocr(pages: int) -> None:
         started = time.perf_counter()
         result = run_ocr(multi, Path(work) / "multi-ocr.pdf")
         whole = time.perf_counter() - started
-    print(f"OCR, {pages} single-page A4 PNG scans (300 dpi, vie, deskew, confidence pass):")
+    print(f"OCR, {pages} single-page A4 PNG scans (300 dpi, vie, one Tesseract pass per page):")
     print(f"  per page p50 {statistics.median(latencies):.2f} s, p95 {percentile(latencies, 0.95):.2f} s")
     print(f"  {60 * pages / sum(latencies):.1f} pages/minute one file at a time")
     print(f"OCR, one {pages}-page PDF: {whole:.1f} s, {60 * pages / whole:.1f} pages/minute")
