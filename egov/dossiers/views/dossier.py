@@ -629,6 +629,7 @@ def _detail_context(
         "exemptions": forms.EXEMPTION_LABELS,
         "fee_methods": dict(forms.PAYMENT_METHODS),
         "payment_refusal": services.payment_refusal_text(dossier),
+        "fee_unpaid": _fee_unpaid(dossier),
         "repin_failed": failed[1] if failed is not None and failed[0] == "repin" else None,
     }
 
@@ -642,13 +643,27 @@ def _working_left(calendar: WorkingCalendar, dossier: Dossier, now: dt.datetime)
     return working_time(abs(reading.working_minutes_left))
 
 
+def _fee_unpaid(dossier: Dossier) -> int:
+    """The fee still owed, warned about on the page until it is paid: processing may go on unpaid
+    (ND 61/2018 Điều 17 lets the fee be collected until the result is handed over), but the
+    result should not leave the desk with it owed. Nothing is owed on a refused or stopped dossier."""
+    if dossier.fee_amount <= 0 or dossier.fee_paid_at is not None:
+        return 0
+    if dossier.status in (Status.NOT_RECEIVED, Status.WITHDRAWN, Status.STOPPED):
+        return 0
+    if dossier.outcome == Dossier.ResultOutcome.REFUSED:
+        return 0
+    return dossier.fee_amount
+
+
 def _print_links(dossier: Dossier) -> list[tuple[str, str]]:
     """Links to the forms this dossier's history lets one print, in the dossier's own edition."""
     edition = printing.default_edition(dossier)
     return [
         (
             reverse("dossiers:print", args=[dossier.code, number]) + f"?edition={edition}",
-            f"{PRINT_FORMS[printing.FORMS[edition][number]]} ({_('form')} {number})",
+            _("%(name)s (form %(number)s)")
+            % {"name": PRINT_FORMS[printing.FORMS[edition][number]], "number": number},
         )
         for number in printing.applicable_forms(dossier, edition)
     ]
