@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -36,7 +36,7 @@ def print_form(request: AuthenticatedRequest, code: str, form: str) -> HttpRespo
     dossier = get_dossier_for_user(request.user, code)
     edition = request.GET.get("edition") or printing.default_edition(dossier)
     if edition not in printing.EDITIONS:
-        return HttpResponseBadRequest(_("Unknown edition; use 2025 or 2018."))
+        return bad_query(request, _("Unknown edition; use 2025 or 2018."))
     try:
         kind = printing.form_kind(form, edition)
         # The control slip names the officers at each step: internal, not for the applicant.
@@ -153,6 +153,12 @@ def _tracking_book_page(
         "error": error or (_("Choose the desk whose tracking book to print.") if status == 400 else ""),
     }
     return render(request, "dossiers/tracking_book.html", context, status=status)
+
+
+def bad_query(request: AuthenticatedRequest, message: str) -> HttpResponse:
+    """A query value the view cannot use, answered with the site's 400 page saying which (never a
+    bare text response: the printing links open in a new tab, where nothing else explains it)."""
+    return render(request, "dossiers/bad_request.html", {"message": message}, status=400)
 
 
 def _date(value: str | None, default: dt.date) -> dt.date:

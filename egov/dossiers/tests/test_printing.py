@@ -19,7 +19,7 @@ from egov.dossiers.services import Applicant, DeskOutcome
 from egov.dossiers.tests.factories import commune_procedure, draft_result, receive, sign_result
 from egov.dossiers.tests.pdf_layout import RenderedPdf
 from egov.organization.models import Role
-from egov.organization.tests.factories import make_member
+from egov.organization.tests.factories import make_member, make_user
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 A5 = (419.5, 595.3)
@@ -483,9 +483,23 @@ def test_print_view_follows_the_edition_parameter(received, staff):
     assert response.status_code == 200
     text, _sizes = pdf_pages(response.content)
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
-    assert (
-        client_for(staff["desk"]).get(f"/can-bo/ho-so/{received.code}/in/01/?edition=1999").status_code == 400
-    )
+
+
+@pytest.mark.parametrize("who", ["desk", "owner"])
+def test_print_view_answers_a_bad_edition_with_the_sites_400_page(received, staff, who):
+    if who == "owner":
+        received.citizen = make_user("congdan.in", kind="citizen")
+        received.save(update_fields=["citizen"])
+    user = staff["desk"] if who == "desk" else received.citizen
+    response = client_for(user).get(f"/can-bo/ho-so/{received.code}/in/01/?edition=1999")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "<main" in html  # the styled page, not a bare text answer
+    assert "Yêu cầu không hợp lệ" in html
+    assert "Phiên bản mẫu không xác định; vui lòng dùng 2025 hoặc 2018." in html
+    assert not AuditEntry.objects.filter(action="dossier.printed").exists()
 
 
 def test_print_view_hides_the_dossier_from_outsiders(received, outsider):
