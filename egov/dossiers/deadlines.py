@@ -39,13 +39,25 @@ def legal_due_at(
 
 
 def forward_due_at(
-    calendar: WorkingCalendar, received_at: dt.datetime, cutoff: dt.time | None = None
+    calendar: WorkingCalendar,
+    received_at: dt.datetime,
+    cutoff: dt.time | None = None,
+    *,
+    appointment: dt.datetime | None = None,
 ) -> dt.datetime:
     """When a dossier received at the desk must have been forwarded (the 15:00 rule).
 
     Any moment of a working day before the cut-off counts as "before 15:00", the lunch break
     and the early morning included: a dossier received at 12:00 is forwarded that same day.
+    The rule gives the latest moment, not a time of its own: the forwarding is part of the
+    procedure's time limit (ND 61/2018 Điều 19 khoản 6), so it is never due after the
+    appointment (a 4-hour trích lục received at 07:20 is forwarded by 11:20, not 17:00).
     """
+    latest = _forward_rule(calendar, received_at, cutoff)
+    return latest if appointment is None else min(latest, appointment)
+
+
+def _forward_rule(calendar: WorkingCalendar, received_at: dt.datetime, cutoff: dt.time | None) -> dt.datetime:
     local = timezone.localtime(received_at)
     if calendar.is_working_day(local.date()) and local.time() < (cutoff or FORWARD_CUTOFF):
         return calendar.end_of_office_day(local.date())

@@ -264,7 +264,9 @@ def accept_received(dossier: Dossier, *, by: User, now: dt.datetime) -> None:
     dossier.received_at = now
     tracking_book.assign_entry(dossier, now)
     dossier.due_at = deadlines.legal_due_at(calendar, dossier.procedure_version, now)
-    dossier.forward_due_at = deadlines.forward_due_at(calendar, now, dossier.procedure_version.forward_cutoff)
+    dossier.forward_due_at = deadlines.forward_due_at(
+        calendar, now, dossier.procedure_version.forward_cutoff, appointment=dossier.due_at
+    )
     dossier.current_step = 1
     steps = steps_of(dossier)
     dossier.current_step_due_at = deadlines.step_due_times(calendar, steps[:1], now)[0] if steps else None

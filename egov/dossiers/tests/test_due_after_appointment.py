@@ -5,15 +5,20 @@ Each case is built through the services at fixed moments and read on the officer
 """
 
 import datetime as dt
+import json
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from egov.dossiers import services
+from egov.demo.seed import CATALOGUE_PATH
+from egov.dossiers import online, services
+from egov.dossiers.models import Dossier
 from egov.dossiers.tests.factories import commune_procedure, draft_result, receive
+from egov.dossiers.tests.online_factories import FORM, citizen
 from egov.organization.models import Role
 from egov.organization.tests.factories import make_member
 from egov.procedures.models import Procedure
@@ -93,7 +98,7 @@ def test_a_consultation_past_the_appointment_says_so(client, province, staff):
     ]
 
 
-def test_a_forward_after_the_cut_off_past_a_one_hour_limit_says_so(client, province, staff):
+def one_hour_procedure():
     row = entry(
         "1.009999",
         time_limit={"value": "1", "unit": "working_hours"},
@@ -106,18 +111,50 @@ def test_a_forward_after_the_cut_off_past_a_one_hour_limit_says_so(client, provi
     assert report.ok, report.error_lines()
     version = Procedure.objects.get(code="1.009999").current_version
     assert version is not None
+    return version
+
+
+def test_a_forward_after_the_cut_off_is_due_by_a_one_hour_appointment(client, province, staff):
+    # Received 16:30: the 15:00 rule says the next morning (08:00), the appointment is 07:30.
     late = dt.datetime(2026, 3, 2, 16, 30, tzinfo=VN)
     with time_machine.travel(late, tick=False):
-        dossier = receive(version, province.commune, staff["desk"])
-        assert dossier.forward_due_at is not None
-        assert dossier.due_at is not None
-        assert dossier.forward_due_at > dossier.due_at
+        dossier = receive(one_hour_procedure(), province.commune, staff["desk"])
 
         shown = notes(client, staff["desk"], dossier.code)
 
+    assert dossier.due_at == dt.datetime(2026, 3, 3, 7, 30, tzinfo=VN)
+    assert dossier.forward_due_at == dossier.due_at
+    assert shown == []
+
+
+@pytest.mark.parametrize(
+    ("received", "stored", "reason"),
+    [
+        (
+            dt.datetime(2026, 3, 2, 16, 30, tzinfo=VN),
+            dt.datetime(2026, 3, 3, 8, 0, tzinfo=VN),
+            "hồ sơ được tiếp nhận sau 15:00 nên được chuyển vào đầu giờ ngày làm việc tiếp theo",
+        ),
+        (
+            dt.datetime(2026, 3, 2, 10, 20, tzinfo=VN),
+            dt.datetime(2026, 3, 2, 17, 0, tzinfo=VN),
+            "hồ sơ được tiếp nhận trước 15:00 và theo quy định được chuyển trong ngày làm việc đó, chậm "
+            "nhất đến hết giờ làm việc",
+        ),
+    ],
+)
+def test_a_forward_stored_after_the_appointment_gives_the_true_reason(
+    client, province, staff, received, stored, reason
+):
+    # Deadlines stored before the cap keep their explanation, read from the receipt time.
+    with time_machine.travel(dt.datetime(2026, 3, 2, 14, 0, tzinfo=VN), tick=False):
+        dossier = receive(one_hour_procedure(), province.commune, staff["desk"])
+    Dossier.objects.filter(pk=dossier.pk).update(received_at=received, forward_due_at=stored)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 14, 5, tzinfo=VN), tick=False):
+        shown = notes(client, staff["desk"], dossier.code)
+
     assert shown == [
-        "Sau ngày hẹn trả kết quả (07:30 03/03/2026) vì hồ sơ được tiếp nhận sau 15:00 nên được chuyển "
-        "vào đầu giờ ngày làm việc tiếp theo (Điều 18 Nghị định 61/2018/NĐ-CP)."
+        f"Sau ngày hẹn trả kết quả (15:00 02/03/2026) vì {reason} (Điều 18 Nghị định 61/2018/NĐ-CP)."
     ]
 
 
@@ -138,3 +175,48 @@ def test_a_step_given_back_late_says_it_was_sent_back(client, province, staff):
         "và bước được tính lại 12 giờ làm việc."
     )
     assert shown == [expected, expected]
+
+
+def demo_entry(code: str) -> dict[str, Any]:
+    """The demo catalogue's entry of a procedure, as published."""
+    catalogue = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    return next(e for d in catalogue["decisions"] for e in d["procedures"] if e["code"] == code)
+
+
+def test_an_early_morning_online_receipt_is_forwarded_by_a_short_appointment(client, province, staff):
+    """Trích lục (4 working hours) submitted online, accepted at 07:20: the appointment is 11:20.
+
+    Received before 15:00, the dossier is forwarded that working day (ND 61/2018 Art. 18), and
+    never after its appointment: the whole time limit includes the forwarding. The page must not
+    say it was received after 15:00.
+    """
+    row = demo_entry("2.000635")
+    report = import_catalogue(document(decision("2.000635/QĐ-UBND", row)), imported_by=None, dry_run=False)
+    assert report.ok, report.error_lines()
+    version = Procedure.objects.get(code="2.000635").current_version
+    assert version is not None
+    owner = citizen()
+    values = {
+        **{k: v for k, v in FORM.items() if k.startswith("applicant_")},
+        "loai_trich_luc": "Khai sinh",
+        "ho_ten_nguoi_duoc_cap": "Nguyễn Văn An",
+        "so_ban": "2",
+    }
+    with time_machine.travel(dt.datetime(2026, 12, 8, 7, 18, tzinfo=VN), tick=False):
+        draft = online.start_draft(citizen=owner, version=version)
+        online.save_draft(draft, by=owner, values=values, receiving_unit=province.commune)
+        dossier = online.submit_online(draft, by=owner)
+    with time_machine.travel(dt.datetime(2026, 12, 8, 7, 20, tzinfo=VN), tick=False):
+        client.force_login(staff["desk"])
+        accepted = client.post(
+            reverse("dossiers:act", args=[dossier.code, "accept_online"]),
+            {"expected_status": dossier.status},
+        )
+        assert accepted.status_code == 302
+        dossier.refresh_from_db()
+        page = client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
+
+    assert dossier.due_at == dt.datetime(2026, 12, 8, 11, 20, tzinfo=VN)
+    assert dossier.forward_due_at == dossier.due_at
+    assert "sau 15:00" not in page
+    assert NOTE.findall(page) == []

@@ -3,9 +3,10 @@
 The internal process must fit the published time limit (QĐ 1085/QĐ-TTg: quy trình nội bộ ghi rõ
 thời gian từng bước; ND 61/2018 Điều 19 khoản 6: each agency's time within the total), so a
 deadline later than the appointment (hẹn trả) is never shown bare: it comes with the reason. The
-stored deadlines are not clamped: each is the time the step, forward or consultation was given
-(the control slip, Mẫu 06, judges each hand-over against it), and the appointment stays the
-promise to the applicant.
+stored step and consultation deadlines are not clamped: each is the time the step or consultation
+was given (the control slip, Mẫu 06, judges each hand-over against it), and the appointment stays
+the promise to the applicant. The forwarding deadline is capped at the appointment when the
+dossier is received (deadlines.forward_due_at); its note only explains one stored before that.
 """
 
 import datetime as dt
@@ -32,12 +33,21 @@ def _note(dossier: Dossier, due: dt.datetime | None, reason: str) -> str:
 
 
 def forward_note(calendar: WorkingCalendar, dossier: Dossier) -> str:
-    """The 15:00 rule (ND 61/2018 Điều 18) can put the forward after a very short time limit."""
+    """Why a stored forwarding deadline is after the appointment: what the 15:00 rule gave it.
+
+    The reason is read from the receipt itself (before or after the cut-off, on a working day or
+    not), never assumed: a dossier received at 07:20 was not received after 15:00.
+    """
     if dossier.received_at is None:
         return ""
     received = timezone.localtime(dossier.received_at)
     cutoff = dossier.procedure_version.forward_cutoff or deadlines.FORWARD_CUTOFF
-    if calendar.is_working_day(received.date()):
+    if calendar.is_working_day(received.date()) and received.time() < cutoff:
+        reason = _(
+            "the dossier was received before %(cutoff)s, and the forwarding rule gave it until the end "
+            "of that working day (ND 61/2018 Art. 18)"
+        ) % {"cutoff": cutoff.strftime("%H:%M")}
+    elif calendar.is_working_day(received.date()):
         reason = _(
             "the dossier was received after %(cutoff)s, so it is forwarded at the start of the next "
             "working day (ND 61/2018 Art. 18)"
