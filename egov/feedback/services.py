@@ -24,6 +24,11 @@ from egov.procedures.models import Procedure
 RATEABLE_STATUSES = (Status.RESOLVED, Status.RETURNED)
 
 
+def may_rate(dossier: Dossier) -> bool:
+    """Whether the dossier can be rated now: one rule for the portal's link and the rating page."""
+    return dossier.status in RATEABLE_STATUSES
+
+
 class AlreadyRatedError(ValidationError):
     """The dossier already has its one rating."""
 
@@ -42,7 +47,7 @@ def rate_dossier(dossier: Dossier, *, by: User, rating: RatingInput) -> Rating:
     """Record the citizen's one rating of their processed dossier."""
     if not by.is_authenticated or dossier.citizen_id != by.pk:
         raise PermissionDenied
-    if dossier.status not in RATEABLE_STATUSES:
+    if not may_rate(dossier):
         raise ValidationError(_("A dossier can be rated once it has been processed."))
     if not 1 <= rating.overall <= 5:
         raise ValidationError(_("Choose how satisfied you are."))

@@ -48,7 +48,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     dossier = permissions.get_own_dossier(user, code)
     existing = Rating.objects.filter(dossier=dossier).first()
-    rateable = dossier.status in services.RATEABLE_STATUSES
+    rateable = services.may_rate(dossier)
     form = RatingForm(request.POST or None)
     status = 200
     if request.method == "POST":

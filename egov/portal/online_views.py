@@ -31,6 +31,7 @@ from egov.dossiers.forms import FeeChoiceForm
 from egov.dossiers.models import Dossier, DossierComponent, Draft, Status
 from egov.dossiers.permissions import dossiers_visible_to, get_dossier_for_user
 from egov.dossiers.services import papers
+from egov.feedback import services as feedback_services
 from egov.organization.models import Unit
 from egov.procedures.fees import Charge, FeeChoice
 from egov.procedures.models import Procedure, ProcedureVersion
@@ -331,6 +332,9 @@ def _print_links(dossier: Dossier) -> list[tuple[str, str]]:
 
 
 def _feedback_url(dossier: Dossier) -> str:
+    """The rating page, linked only while the page would take a rating (ND 61/2018 Điều 31)."""
+    if not feedback_services.may_rate(dossier):
+        return ""
     try:
         return reverse("feedback:rate", args=[dossier.code])
     except NoReverseMatch:
