@@ -3,8 +3,9 @@
 Chromium at 375×740 in Vietnamese walks the demo people's pages: the citizen's portal, online
 form (the papers and their file inputs included) and dossier, and the desk officer's, specialist's,
 head's and leader's workspaces and a dossier. On each page the document is no wider than the
-window; a wide table may scroll inside its own box, the page may not. Screenshots go to
-/tmp/shots375/ (EGOV_SHOTS_DIR elsewhere) for a person to look at.
+window; a list table becomes a card a row, another wide table may scroll inside its own box,
+the page may not. Screenshots go to /tmp/shots375/ (EGOV_SHOTS_DIR elsewhere) for a person to
+look at.
 """
 
 import os
@@ -139,3 +140,57 @@ def test_every_role_s_main_pages_fit_a_375_px_phone(narrow, demo):
         _fits(page, f"{who}-dossiers", reverse("dossiers:queue"))
         code = handed.get(username, dossier.code)
         _fits(page, f"{who}-dossier", reverse("dossiers:detail", args=[code]))
+
+
+# The cells of the first row under the given column headings, located by the heading's position
+# (the table's markup is the same on a phone and a desktop; only the layout differs).
+FIRST_ROW_CELLS = """([selector, names]) => {
+  const table = document.querySelector(selector);
+  const headings = [...table.querySelectorAll("thead th")].map(th => th.textContent.trim());
+  const cells = table.querySelectorAll("tbody tr:first-child > td");
+  return names.map(name => {
+    const box = cells[headings.indexOf(name)].getBoundingClientRect();
+    return {name, left: box.left, right: box.right, width: box.width, height: box.height};
+  });
+}"""
+
+
+def _cells_on_screen(page, name: str, selector: str, headings: list[str]) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    width = page.viewport_size["width"]
+    for cell in page.evaluate(FIRST_ROW_CELLS, [selector, headings]):
+        shown = cell["width"] > 0 < cell["height"]
+        assert shown, f"{name}: «{cell['name']}» is not shown"
+        inside = cell["left"] >= 0 and cell["right"] <= width
+        assert inside, (
+            f"{name}: the first row's «{cell['name']}» spans {cell['left']:.0f}–{cell['right']:.0f}"
+            f" px in a {width} px window (hidden in a sideways scroll)"
+        )
+
+
+def test_a_phone_shows_status_and_deadline_without_scrolling_and_a_short_header(narrow, demo):
+    """The walk at 375 px: the citizen's status, appointment and to-do, and the officer's deadline
+    and clock, were off-screen in a table's own sideways scroll; the staff header took a third
+    of the screen. The lists now stack each row as a card, the menu folds behind a button."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = narrow
+    _log_in(page, DEMO_CITIZEN_ID, reverse("portal:my_dossiers"))
+    _cells_on_screen(
+        page,
+        "cards-citizen-my-dossiers",
+        "main table",
+        ["Mã hồ sơ", "Trạng thái", "Hẹn trả kết quả", "Việc bạn cần làm"],
+    )
+
+    _log_in(page, "motcua.donghy", reverse("dashboard:home"))
+    page.screenshot(path=str(SHOTS / "cards-desk-home.png"))
+    header = page.locator("header.site-header").bounding_box() or {}
+    assert header.get("height", 999) <= 120, f"the staff header is {header} high"
+    menu = page.locator("header summary", has_text="Menu")
+    assert not page.get_by_role("link", name="Hồ sơ", exact=True).is_visible()
+    menu.focus()
+    page.keyboard.press("Enter")  # the menu opens from the keyboard too
+    page.get_by_role("link", name="Hồ sơ", exact=True).click()
+    page.wait_for_url(lambda url: urlsplit(url).path == reverse("dossiers:queue"))
+    assert page.locator("header").bounding_box()["height"] <= 120
+    _cells_on_screen(page, "cards-desk-queue", "table.queue", ["Mã", "Hẹn trả kết quả", "Trạng thái"])
