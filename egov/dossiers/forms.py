@@ -102,7 +102,11 @@ class ComponentFieldsMixin(forms.Form):
         self.component_items = list(items)
         for item in self.component_items:
             self.fields[f"file_{item.pk}"] = forms.FileField(
-                label=item.name, required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
+                label=item.name,
+                required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+                # Django's own wording differs from the one every other upload shows (egov.documents).
+                error_messages={"empty": _("The file is empty.")},
             )
             self.fields[f"exemption_{item.pk}"] = forms.ChoiceField(
                 label=_("No scan needed because"), choices=EXEMPTION_CHOICES, required=False
@@ -298,8 +302,11 @@ class IntakeForm(FeeFieldsMixin, ComponentFieldsMixin):
         self.check_component_files()
         if self.decision == DeskOutcome.ACCEPT:
             for component in self.component_items:
-                if component.is_required and not (
-                    data.get(f"file_{component.pk}") or data.get(f"exemption_{component.pk}")
+                # A file refused above already says what is wrong with that row.
+                if (
+                    component.is_required
+                    and f"file_{component.pk}" not in self.errors
+                    and not (data.get(f"file_{component.pk}") or data.get(f"exemption_{component.pk}"))
                 ):
                     self.add_error(
                         f"file_{component.pk}",

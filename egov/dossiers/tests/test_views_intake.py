@@ -368,3 +368,19 @@ def test_each_scan_is_checked_once_though_the_form_and_the_service_both_ask(
     papers = version.components.count()
     assert Dossier.objects.get().components.exclude(document=None).count() == papers
     assert sorted(opened) == sorted(f"thanh-phan-{c.position}.pdf" for c in version.components.all())
+
+
+def test_an_empty_scan_is_named_once_in_egovs_words(desk_client, province, version):
+    required, optional = version.components.order_by("-is_required", "position")
+    empty = SimpleUploadedFile("to-khai.pdf", b"", content_type="application/pdf")
+    data = intake_data(version, province.commune, **{f"file_{required.pk}": empty})
+
+    response = desk_client.post(form_url(version), data)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors[f"file_{required.pk}"] == ["Tệp không có nội dung."]  # the citizen form's words
+    assert f"file_{optional.pk}" not in errors
+    assert "Tập tin được gửi là rỗng." not in response.text
+    assert "Bắt buộc: tải lên bản quét" not in response.text
+    assert Dossier.objects.count() == 0
