@@ -186,7 +186,7 @@ def test_a_phone_shows_status_and_deadline_without_scrolling_and_a_short_header(
     page.screenshot(path=str(SHOTS / "cards-desk-home.png"))
     header = page.locator("header.site-header").bounding_box() or {}
     assert header.get("height", 999) <= 120, f"the staff header is {header} high"
-    menu = page.locator("header summary", has_text="Menu")
+    menu = page.locator("header summary", has_text="Trình đơn")
     assert not page.get_by_role("link", name="Hồ sơ", exact=True).is_visible()
     menu.focus()
     page.keyboard.press("Enter")  # the menu opens from the keyboard too
