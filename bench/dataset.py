@@ -7,6 +7,15 @@ Creates (or with --reset drops and re-creates) the target database, migrates it,
 province (units, staff, catalogue, and its 48 demo dossiers) with egov.demo.seed.seed_demo(), then
 loads generated dossiers, their events, components and code counters with COPY.
 
+How it loads (issue 12: 10 M dossiers in under 30 minutes on 2 cores): the bulk tables' secondary
+indexes, unique constraints and foreign keys are dropped first and built again after (one sort per
+index, one anti-join per key, instead of per-row work), and the run checks that indexes and
+constraints end identical to the migrated schema. Two dossier loaders (each a contiguous half of
+the days, its own random stream) and one document loader run as processes at once; each group of
+tables gets its VACUUM, indexes and constraints as soon as it is loaded, on three connections.
+Lines are formatted once in COPY text, times as naive local times read in the session's time zone.
+Event and component ids come from their identity columns (the two loaders interleave them).
+
 Sizes: small = 100 k dossiers (CI, quick runs), province = 2 M, nation-slice = 10 M (by hand).
 
 Approximations (documented, deliberate — speed over the exact legal clock):
@@ -87,12 +96,19 @@ def prepare_database(url: str, *, reset: bool) -> None:
 # --- time helpers ---------------------------------------------------------------------------------
 
 
+ONE_DAY = dt.timedelta(days=1)
+
+
 def add_working_days(moment: dt.datetime, days: float) -> dt.datetime:
     """Whole days skip Saturday/Sunday; a fractional rest is added as clock hours (8 h = 1 day)."""
     whole = int(days)
     current = moment
+    # Any 7 days in a row hold 5 working days: whole weeks at once, the last 5..9 days one by one.
+    weeks = max(whole // 5 - 1, 0)
+    current += dt.timedelta(days=7 * weeks)
+    whole -= 5 * weeks
     while whole > 0:
-        current += dt.timedelta(days=1)
+        current += ONE_DAY
         if current.weekday() < 5:
             whole -= 1
     rest = days - int(days)
