@@ -102,6 +102,15 @@ def _make_field(spec: Field) -> forms.Field:
         return core_forms.DateField(
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
         )
+    if kind == "integer":
+        # A count (copies, extra certificates): whole, as the fee line it may set (egov.procedures.fees).
+        return forms.IntegerField(
+            min_value=spec.get("min"),
+            max_value=spec.get("max"),
+            widget=forms.NumberInput(attrs={"step": "1", "inputmode": "numeric"}),
+            error_messages={"invalid": _("Enter a whole number, without decimals (e.g. 2).")},
+            **common,
+        )
     if kind == "number":
         return forms.DecimalField(
             min_value=spec.get("min"), max_value=spec.get("max"), max_digits=14, decimal_places=2, **common
@@ -238,7 +247,7 @@ def display_rows(specs: list[Field], values: Mapping[str, Any]) -> list[tuple[st
             value = "✓"
         elif spec["type"] == "date":
             value = _shown_date(value)
-        elif spec["type"] == "number":
+        elif spec["type"] in ("number", "integer"):
             value = _shown_number(value)
         rows.append((str(spec["label"]), str(value)))
     return rows

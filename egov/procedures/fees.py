@@ -112,7 +112,9 @@ def choice_from_form(fees: Sequence[Fee], values: Mapping[str, Any], picked: Fee
 
     An alternative that names an e-form field applies when that field has its value; when none
     does, the first alternative without a condition. A per-unit line that names a field takes
-    its quantity from it.
+    its quantity from it: copies asked on the e-form are the copies charged. That field is an
+    "integer" (exchange.fees checks it at import), so the count is whole; a schema stored before
+    that rule still has its decimals refused here (`_whole`).
     """
     alternative = picked.alternative
     alts = alternatives(fees)

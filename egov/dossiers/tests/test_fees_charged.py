@@ -48,7 +48,7 @@ EFORM = {
             "required": True,
             "choices": ["Công dân", "Sinh viên"],
         },
-        {"name": "so_phieu_them", "label": "Số Phiếu thêm", "type": "number", "min": 0},
+        {"name": "so_phieu_them", "label": "Số Phiếu thêm", "type": "integer", "min": 0},
     ]
 }
 

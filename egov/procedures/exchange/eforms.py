@@ -10,7 +10,21 @@ from egov.procedures.exchange.fields import not_one_of
 
 # --- E-forms (ND 45/2020/NĐ-CP: the citizen fills a form online; data the State holds is prefilled) ---
 
-FORM_FIELD_TYPES = ("text", "textarea", "date", "number", "select", "checkbox", "email", "phone", "id_number")
+FORM_FIELD_TYPES = (
+    "text",
+    "textarea",
+    "date",
+    "number",
+    "integer",
+    "select",
+    "checkbox",
+    "email",
+    "phone",
+    "id_number",
+)
+# A count (copies, pages) is an "integer": whole, min/max whole; a per-unit fee line takes its
+# quantity only from one (exchange.fees.check_fee_form_fields).
+NUMBER_TYPES = ("number", "integer")
 FORM_FIELD_KEYS = frozenset(
     {
         "name",
@@ -104,12 +118,15 @@ def _form_field_problems(
         ):
             problems.append((f"{at}.{key}", str(_("Must be a whole number greater than zero."))))
     for key in ("min", "max"):
-        if key in item and (
-            kind != "number" or not isinstance(item[key], int | float) or isinstance(item[key], bool)
-        ):
+        if key not in item:
+            continue
+        value = item[key]
+        if kind not in NUMBER_TYPES or not isinstance(value, int | float) or isinstance(value, bool):
             problems.append(
                 (f"{at}.{key}", str(_("Only a number field has a minimum or maximum (a number).")))
             )
+        elif kind == "integer" and not isinstance(value, int):
+            problems.append((f"{at}.{key}", str(_("A whole-number field's minimum and maximum are whole."))))
     show_if = item.get("show_if")
     if show_if is not None and (
         not isinstance(show_if, Mapping)

@@ -77,7 +77,7 @@ def _binding(item: Fields) -> tuple[str, str]:
         return when["field"].strip(), when["equals"].strip()[:255]
     if quantity is not None:
         if not isinstance(quantity, str) or not quantity.strip():
-            item.error("quantity_field", _("Name a number field of the e-form."))
+            item.error("quantity_field", _("Name a whole-number (integer) field of the e-form."))
             return "", ""
         return quantity.strip(), ""
     return "", ""
@@ -93,5 +93,10 @@ def check_fee_form_fields(fees: Sequence[tuple[Fields, FeeSpec]], form: Mapping[
         key = "when" if spec.form_value else "quantity_field"
         if spec.form_field not in types:
             item.error(key, _("The e-form has no field “%(name)s”.") % {"name": spec.form_field})
-        elif not spec.form_value and types[spec.form_field] != "number":
-            item.error(key, _("“%(name)s” is not a number field of the e-form.") % {"name": spec.form_field})
+        elif not spec.form_value and types[spec.form_field] != "integer":
+            # Copies are counted whole: a decimal field would let 2.5 copies through to the fee.
+            item.error(
+                key,
+                _("“%(name)s” is not a whole-number (integer) field of the e-form.")
+                % {"name": spec.form_field},
+            )

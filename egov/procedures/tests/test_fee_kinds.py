@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from egov.procedures import exchange, services
 from egov.procedures.fees import FeeChoice, charge, choice_from_form, classify, default_choice
@@ -27,7 +28,7 @@ UNTYPED = [
 FORM = {
     "fields": [
         {"name": "doi_tuong", "label": "Đối tượng", "type": "select", "choices": ["Công dân", "Sinh viên"]},
-        {"name": "so_phieu_them", "label": "Số Phiếu thêm", "type": "number", "min": 0},
+        {"name": "so_phieu_them", "label": "Số Phiếu thêm", "type": "integer", "min": 0},
     ]
 }
 
@@ -155,3 +156,27 @@ def test_a_wrong_kind_or_binding_is_reported_at_its_field():
         "fees[5].quantity_field",
     ]
     assert not Fee.objects.exists()
+
+
+def errors_of(fees, form):
+    report = services.import_catalogue(
+        json.loads(json.dumps(document(decision("1/QĐ-UBND", entry("2.000488", fees=fees, form=form))))),
+        imported_by=None,
+        dry_run=True,
+    )
+    return sorted((e.field, e.message) for e in report.errors)
+
+
+def test_copies_are_counted_by_a_whole_number_field():
+    # 2.5 copies cannot be charged: a per-unit line takes its quantity only from an "integer" field,
+    # whose bounds are whole too (the walk of the demo found "Số bản sao" with step 0.01).
+    fees = [{"description": EXTRA, "amount": 5000, "kind": "per_unit", "quantity_field": "so_ban"}]
+    decimal = {"fields": [{"name": "so_ban", "label": "Số bản sao", "type": "number", "min": 1}]}
+    half = {"fields": [{"name": "so_ban", "label": "Số bản sao", "type": "integer", "min": 0.5}]}
+
+    with translation.override("vi"):
+        assert errors_of(fees, decimal) == [
+            ("fees[1].quantity_field", "“so_ban” không phải trường số nguyên của tờ khai điện tử.")
+        ]
+        assert "form.fields[1].min" in [field for field, _message in errors_of(fees, half)]
+        assert errors_of(fees, {"fields": [{**half["fields"][0], "min": 1}]}) == []
