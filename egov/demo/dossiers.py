@@ -50,22 +50,26 @@ def seed_dossiers(count: int = 48) -> int:
     people = list(citizens().values())
     calendar = get_calendar()
     today = timezone.localtime().replace(hour=7, minute=30, second=0, microsecond=0)
-    made = 0
+    planned: list[tuple[dt.datetime, int, ProcedureVersion, dict[str, str]]] = []
     for index in range(count):
-        commune_name = list(COMMUNES)[index % len(COMMUNES)]
-        desk, specialist, leader = (User.objects.get(username=name) for name in COMMUNES[commune_name])
-        unit = Unit.objects.get(name=commune_name, level__code="commune")
         version = rng.choice(versions)
         person = rng.choice(people)
         # Received on a working morning or afternoon 1–25 working days ago.
         received = calendar.add_working_minutes(
             calendar.next_working_moment(today - dt.timedelta(days=rng.randint(2, 36))), rng.randint(0, 400)
         )
-        if received >= timezone.now():
-            continue
+        if received < timezone.now():
+            planned.append((received, index, version, person))
+    # Received in the order of their receipt times, as a desk receives them: the tracking book's
+    # numbers (TT 01/2018 Điều 9: continuous, in order of receipt) and the day's dossier codes are
+    # given at receipt, and the first entry of a year closes the year before.
+    planned.sort(key=lambda plan: (plan[0], plan[1]))
+    for received, index, version, person in planned:
+        commune_name = list(COMMUNES)[index % len(COMMUNES)]
+        desk, specialist, leader = (User.objects.get(username=name) for name in COMMUNES[commune_name])
+        unit = Unit.objects.get(name=commune_name, level__code="commune")
         _play(rng, version, unit, person, desk, specialist, leader, received, index)
-        made += 1
-    return made
+    return len(planned)
 
 
 def _play(
