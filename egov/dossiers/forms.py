@@ -20,6 +20,7 @@ from egov.dossiers.services import EXEMPTIONS, DeskOutcome
 from egov.integrations.population import validate_id_number
 from egov.organization.forms import UnitChoiceField, UnitMultipleChoiceField
 from egov.organization.models import Role, Unit
+from egov.organization.permissions import deciding_units
 from egov.procedures import fees as fee_rules
 from egov.procedures.fees import FeeChoice
 from egov.procedures.models import Component, Fee, ProcedureVersion, Sector
@@ -410,12 +411,13 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        path = self.dossier.current_unit.path
+        # The unit and its divisions: where the people who may take the dossier work (decision 0006).
+        units = deciding_units([self.dossier.current_unit])[self.dossier.current_unit_id]
         user_field = self.fields["to_user"]
         assert isinstance(user_field, forms.ModelChoiceField)
         user_field.queryset = (
             User.objects.filter(
-                memberships__unit__path__startswith=path,
+                memberships__unit__in=units,
                 memberships__role__in=[Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT],
                 memberships__ended_on__isnull=True,
                 is_active=True,
@@ -426,9 +428,7 @@ class AssignForm(ActionForm):
         user_field.label_from_instance = _display_name  # type: ignore[method-assign,assignment]
         unit_field = self.fields["to_unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
-        unit_field.queryset = (
-            Unit.objects.active().filter(path__startswith=path).exclude(pk=self.dossier.current_unit_id)
-        )
+        unit_field.queryset = Unit.objects.active().filter(pk__in=units[1:])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -2,7 +2,9 @@
 
 A dossier is visible to staff of its receiving, competent and current units (and everything
 above them in the tree, through the subtree rule), to its assignee, to units consulted on it,
-and to the citizen who filed it. Everyone else gets 404, so codes cannot be probed.
+and to the citizen who filed it. Everyone else gets 404, so codes cannot be probed. Acting on it
+is narrower: the roles of the unit where it now is, or of the agency that unit is a division of
+(`decides_in`, decision 0006); seeing from above is overseeing, not deciding.
 """
 
 from django.db.models import Q, QuerySet
@@ -13,7 +15,7 @@ from egov.accounts.models import User
 from egov.documents.models import Document
 from egov.dossiers.models import Consultation, Dossier, DossierComponent, Status
 from egov.organization.models import Role, Unit
-from egov.organization.permissions import has_role_in, holds_any, units_where
+from egov.organization.permissions import decides_in, has_role_in, holds_any, units_where
 from egov.procedures.models import ProcessStep
 
 STAFF_ROLES = (
@@ -113,7 +115,7 @@ def can_act_as(user: User, dossier: Dossier, *roles: Role) -> bool:
     """Whether the user holds one of the roles where the dossier now is, or is its assignee."""
     if dossier.assignee_id == user.pk and Role.SPECIALIST in roles:
         return True
-    return has_role_in(user, dossier.current_unit, *roles)
+    return decides_in(user, dossier.current_unit, *roles)
 
 
 def can_work_on_step(user: User, dossier: Dossier, step: ProcessStep | None) -> bool:
@@ -126,7 +128,7 @@ def can_work_on_step(user: User, dossier: Dossier, step: ProcessStep | None) -> 
         return False
     if step.role == Role.SPECIALIST and dossier.assignee_id == user.pk:
         return True
-    return has_role_in(user, dossier.current_unit, Role(step.role))
+    return decides_in(user, dossier.current_unit, Role(step.role))
 
 
 # --- The documents a dossier holds (registered with egov.documents.permissions in apps.py) ---------

@@ -12,7 +12,7 @@ from egov.dossiers.models import Channel, Dossier, DossierEvent, Status
 from egov.dossiers.permissions import dossiers_visible_to
 from egov.organization.calendar import WorkingCalendar
 from egov.organization.models import Membership, Role
-from egov.organization.permissions import units_where
+from egov.organization.permissions import deciding_units, units_where
 from egov.procedures.models import ProcessStep
 
 MINE = "mine"
@@ -94,10 +94,12 @@ def _my_work(user: User) -> Q:
     memberships = list(
         Membership.objects.current().filter(user=user).select_related("unit").only("role", "unit__path")
     )
+    # Steps are worked where the member decides: their unit and its divisions (decision 0006).
+    deciding = deciding_units([m.unit for m in memberships if m.role != Role.ADMINISTRATOR])
     for membership in memberships:
-        where = Q(current_unit__path__startswith=membership.unit.path)
         if membership.role == Role.ADMINISTRATOR:
             continue
+        where = Q(current_unit__in=deciding[membership.unit.pk])
         step_role = Exists(
             ProcessStep.objects.filter(
                 version=OuterRef("procedure_version"),

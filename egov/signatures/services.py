@@ -27,7 +27,7 @@ from egov.documents import services as document_services
 from egov.documents.models import DocumentVersion
 from egov.organization import naming
 from egov.organization.models import Membership, Role, Unit
-from egov.organization.permissions import has_role_in
+from egov.organization.permissions import decides_in
 from egov.signatures import pki, signing
 from egov.signatures.appearance import Appearance, seal_image, signature_image
 from egov.signatures.models import BatchSigningJob, SignatureValidation, SigningCertificate, SigningRequest
@@ -231,7 +231,7 @@ def usable_certificates(user: User, *, kind: str | None = None) -> list[SigningC
     result = []
     for cert in rows.select_related("unit").order_by("kind", "-created_at"):
         if (cert.kind == "personal" and cert.owner_id == user.pk) or (
-            cert.kind == "seal" and cert.unit is not None and has_role_in(user, cert.unit, Role.CLERK)
+            cert.kind == "seal" and cert.unit is not None and decides_in(user, cert.unit, Role.CLERK)
         ):
             result.append(cert)
     return result
@@ -244,10 +244,12 @@ def check_can_sign(user: User, version: DocumentVersion, certificate: SigningCer
     if certificate.kind == "personal":
         if certificate.owner_id != user.pk:
             raise PermissionDenied(_("This certificate belongs to someone else."))
-        if not has_role_in(user, unit, Role.LEADER):
+        # The unit's own leaders (or its agency's, for a division), not an authority above it
+        # (decision 0006): the province's leader does not sign for a commune's chairman.
+        if not decides_in(user, unit, Role.LEADER):
             raise PermissionDenied(_("Only a leader of the unit may sign its documents."))
     else:
-        if not has_role_in(user, unit, Role.CLERK):
+        if not decides_in(user, unit, Role.CLERK):
             raise PermissionDenied(_("Only the unit's clerk may apply its seal."))
         if certificate.unit_id is None or certificate.unit_id not in unit.ancestor_ids():
             raise PermissionDenied(_("This seal belongs to another unit."))

@@ -21,7 +21,7 @@ from egov.documents import services as document_services
 from egov.documents.models import Document, DocumentVersion
 from egov.documents.permissions import get_document_for_user, units_for_new_documents
 from egov.organization.models import Role
-from egov.organization.permissions import has_role_in
+from egov.organization.permissions import decides_in
 from egov.signatures import pki, services
 from egov.signatures.forms import BatchForm, SignForm, UploadForm
 from egov.signatures.models import BatchSigningJob, SigningCertificate
@@ -89,14 +89,14 @@ def _sign_forms(request: AuthenticatedRequest, document: Document, data: Any = N
     forms: dict[str, Any] = {}
     unit = document.unit
     personal = services.usable_certificates(request.user, kind="personal")
-    if personal and has_role_in(request.user, unit, Role.LEADER):
+    if personal and decides_in(request.user, unit, Role.LEADER):
         forms["sign_form"] = SignForm(data, certificates=personal, prefix="sign")
     seals = [
         c
         for c in services.usable_certificates(request.user, kind="seal")
         if c.unit_id is not None and c.unit_id in unit.ancestor_ids()
     ]
-    if seals and has_role_in(request.user, unit, Role.CLERK):
+    if seals and decides_in(request.user, unit, Role.CLERK):
         forms["seal_form"] = SignForm(data, certificates=seals, prefix="seal", initial={"level": "B-T"})
     return forms
 

@@ -16,7 +16,7 @@ from egov.dossiers.models import (
 from egov.dossiers.services.transitions import record_event, require_status, require_step_role
 from egov.organization.calendar import get_calendar
 from egov.organization.models import Role, Unit
-from egov.organization.permissions import has_role_in
+from egov.organization.permissions import decides_in
 
 
 def consult_units(
@@ -87,7 +87,7 @@ def answer_consultation(
         raise ValidationError(_("This consultation was already answered."))
     if consultation.started_at is None:
         raise ValidationError(_("It is not this unit's turn yet."))
-    if not has_role_in(by, consultation.unit, Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT, Role.LEADER):
+    if not decides_in(by, consultation.unit, Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT, Role.LEADER):
         raise PermissionDenied
     if not answer.strip():
         raise ValidationError({"answer": _("Write the unit's opinion.")})

@@ -24,7 +24,8 @@ from egov.dossiers.services.transitions import (
     resolve,
     steps_of,
 )
-from egov.organization.models import Role, Unit
+from egov.organization.models import Membership, Role, Unit
+from egov.organization.permissions import deciding_units
 from egov.procedures.models import ProcessStep
 
 
@@ -57,8 +58,15 @@ def assign_dossier(
     require_status(dossier, Status.PROCESSING)
     if not can_act_as(by, dossier, Role.LEADER, Role.HEAD_OF_DEPARTMENT, Role.CLERK):
         raise PermissionDenied
+    if (
+        to_user is not None
+        and to_unit is None
+        and not can_act_as(to_user, dossier, Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT)
+    ):
+        # A specialist of one of the unit's divisions: the dossier goes to that division with them.
+        to_unit = division_of(to_user, dossier.current_unit)
     if to_unit is not None:
-        if not to_unit.path.startswith(dossier.current_unit.path):
+        if to_unit.pk not in deciding_units([dossier.current_unit])[dossier.current_unit_id][1:]:
             raise ValidationError(_("A dossier can only be handed to a division of the unit that holds it."))
         from_unit = dossier.current_unit
         dossier.current_unit = to_unit
@@ -186,3 +194,16 @@ def transfer_dossier(dossier: Dossier, *, by: User, to_unit: Unit, reason: str) 
         after={"unit": to_unit.identifier},
     )
     return dossier
+
+
+def division_of(user: User, unit: Unit) -> Unit | None:
+    """The division (phòng) of `unit` where the user works as specialist or head, if it is not
+    the unit itself: where the dossier must be for them to work on it."""
+    divisions = deciding_units([unit])[unit.pk][1:]
+    membership = (
+        Membership.objects.current()
+        .filter(user=user, unit_id__in=divisions, role__in=[Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT])
+        .select_related("unit")
+        .first()
+    )
+    return membership.unit if membership is not None else None

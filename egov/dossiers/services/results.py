@@ -26,7 +26,7 @@ from egov.dossiers.services.transitions import (
     resolve,
 )
 from egov.organization.models import Role
-from egov.organization.permissions import has_role_in
+from egov.organization.permissions import decides_in
 from egov.procedures.models import ProcedureVersion, ProcessStep
 from egov.signatures.models import SignatureValidation, SigningCertificate
 from egov.signatures.services import latest_validation, validate_version
@@ -217,7 +217,6 @@ def _signed_for_step(validation: SignatureValidation, dossier: Dossier, step: Pr
         serial__in=good, kind=SigningCertificate.Kind.PERSONAL, owner__isnull=False
     ).select_related("owner")
     return any(
-        certificate.owner is not None
-        and has_role_in(certificate.owner, dossier.current_unit, Role(step.role))
+        certificate.owner is not None and decides_in(certificate.owner, dossier.current_unit, Role(step.role))
         for certificate in certificates
     )

@@ -38,6 +38,7 @@ from egov.dossiers.views.common import (
 )
 from egov.organization.calendar import WorkingCalendar, get_calendar
 from egov.organization.models import Membership, Role, Unit
+from egov.organization.permissions import roles_deciding_in
 from egov.procedures.models import ProcessStep
 
 EVENT_LABELS = {
@@ -103,7 +104,8 @@ class _Powers:
         self, user: User, dossier: Dossier, step: ProcessStep | None, components: list[DossierComponent]
     ) -> None:
         self.user, self.dossier, self.step, self.components = user, dossier, step, components
-        self.here = self._roles(dossier.current_unit)
+        # Acting where the dossier is: its unit's or its agency's roles only (decision 0006).
+        self.here = roles_deciding_in(user, dossier.current_unit)
         self.desk = self._roles(dossier.receiving_unit)
 
     def _roles(self, unit: Unit) -> set[str]:
