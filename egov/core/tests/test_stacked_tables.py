@@ -26,21 +26,22 @@ LISTS = [
     "egov/integrations/templates/integrations/sms_inbox.html",
     "egov/integrations/templates/integrations/portal_pushes.html",
     "egov/signatures/templates/signatures/certificates.html",
+    "egov/accounts/templates/accounts/citizen_profile.html",
+    "egov/portal/templates/portal/procedure_detail.html",
 ]
 
 
 def test_every_cell_of_a_stacked_table_names_its_column():
-    unnamed = []
+    """A column whose heading is for screen readers only (the actions) needs no name on a card."""
     for path in TEMPLATES:
         for table in STACKED.findall(path.read_text()):
+            where = path.relative_to(ROOT)
             heads = len(re.findall(r"<th\b", table))
-            cells = re.findall(r"<td\b[^>]*>", table)
+            unnamed_heads = len(re.findall(r'<th\b[^>]*><span class="visually-hidden">', table))
+            cells = [c for c in re.findall(r"<td\b[^>]*>", table) if "colspan" not in c]
             named = [c for c in cells if "data-label=" in c]
-            unnamed += [
-                f"{path.relative_to(ROOT)}: {c}" for c in cells if c not in named and "colspan" not in c
-            ]
-            assert len(named) == heads, f"{path.relative_to(ROOT)}: {len(named)} labels, {heads} columns"
-    assert not unnamed
+            assert len(named) == heads - unnamed_heads, f"{where}: {len(named)} names, {heads} columns"
+            assert len(cells) - len(named) == unnamed_heads, f"{where}: cells without a name"
 
 
 def test_the_list_tables_stack_on_a_phone():
