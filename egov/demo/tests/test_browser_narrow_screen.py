@@ -194,3 +194,18 @@ def test_a_phone_shows_status_and_deadline_without_scrolling_and_a_short_header(
     page.wait_for_url(lambda url: urlsplit(url).path == reverse("dossiers:queue"))
     assert page.locator("header").bounding_box()["height"] <= 120
     _cells_on_screen(page, "cards-desk-queue", "table.queue", ["Mã", "Hẹn trả kết quả", "Trạng thái"])
+
+
+def test_a_desktop_shows_the_menu_open_without_its_button(browser, live_server, demo):
+    """The folding is for phones: at 1280 px the links sit in the header row as before."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="vi-VN", viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    _log_in(page, "motcua.donghy", reverse("dashboard:home"))
+    assert not page.locator("header summary").is_visible()
+    assert page.locator("nav.site-nav").get_by_role("link", name="Hồ sơ", exact=True).is_visible()
+    assert page.get_by_role("button", name="English").is_visible()
+    header = page.locator("header.site-header").bounding_box() or {}
+    assert header.get("height", 999) <= 100, f"the desktop header is {header} high"
+    context.close()
