@@ -148,6 +148,7 @@ def register_at_desk(
                 applicant=applicant,
                 channel=channel,
                 now=now,
+                citizen=account_of(applicant),
                 submission_key=submission_key,
                 charge=charge,
             )
@@ -298,6 +299,20 @@ def competent_unit_for(version: ProcedureVersion, receiving: Unit, chosen: Unit 
     if receiving.level.code == "commune":
         return receiving
     raise ValidationError({"competent_unit": _("Choose the commune or ward that will decide this dossier.")})
+
+
+def account_of(applicant: Applicant) -> User | None:
+    """The citizen account of a person filing at the desk, by the personal ID the desk checked
+    on their card: they then follow the dossier online as if they had filed it there.
+
+    An account's ID number is proven when it is claimed (by VNeID or a code sent to the phone the
+    population database holds) and unique, so it names one person.
+    """
+    if applicant.kind != Dossier.ApplicantKind.PERSON or not applicant.id_number:
+        return None
+    return User.objects.filter(
+        kind=User.Kind.CITIZEN, national_id=applicant.id_number, is_active=True
+    ).first()
 
 
 def check_applicant(applicant: Applicant) -> None:
