@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -101,7 +101,19 @@ class StatisticsForm(forms.Form):
             for field, messages in error.message_dict.items():
                 for message in messages:
                     self.add_error(field if field in self.fields else None, message)
+            return cleaned
+        self._offer_units_of(self.chosen_period, chosen=cleaned.get("unit"))
         return cleaned
+
+    def _offer_units_of(self, period: Period, *, chosen: Unit | None) -> None:
+        """Offer the units that existed in the period: a district dissolved on 1/7/2025 for 2025's
+        first half, not for this month (the chosen unit stays, so the select shows what was asked)."""
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField) and unit_field.queryset is not None
+        existed = Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.first_day)
+        if chosen is not None:
+            existed |= Q(pk=chosen.pk)
+        unit_field.queryset = unit_field.queryset.filter(existed)
 
     def scope(self, allowed: QuerySet[Unit]) -> QuerySet[Unit]:
         """The chosen unit's subtree, or every unit the reader may see."""

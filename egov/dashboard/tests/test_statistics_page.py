@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from egov.dossiers import services
 from egov.dossiers.tests.factories import commune_procedure, process_to_result, receive
-from egov.organization.models import Role
-from egov.organization.tests.factories import make_member
+from egov.organization.models import Role, Unit
+from egov.organization.tests.factories import make_member, make_unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MARCH = {"period": "month", "year": "2026", "month": "3"}
@@ -105,3 +105,41 @@ def test_a_bad_period_is_a_form_error(client, staff, province):
     assert response.status_code == 400
     assert response.context["report"] is None
     assert "date_from" in response.context["form"].errors
+
+
+@pytest.fixture
+def reorganised(province):
+    """A district dissolved on 1/7/2025 (two-tier local government) and two same-named divisions."""
+    district = make_unit("district", parent=province.province, name="Huyện Đồng Hỷ", identifier="H51.70")
+    Unit.objects.filter(pk=district.pk).update(dissolved_on=dt.date(2025, 7, 1))
+    for commune in (province.commune, province.other_commune):
+        make_unit("division", parent=commune, name="Phòng Kinh tế", identifier=f"{commune.identifier}.02")
+    return district
+
+
+def _unit_select(html: str) -> str:
+    start = html.index('<select name="unit"')
+    return html[start : html.index("</select>", start)]
+
+
+def test_the_unit_filter_offers_units_of_the_period_and_tells_namesakes_apart(client, province, reorganised):
+    client.force_login(make_member(Role.LEADER, province.province, "ct.tinh"))
+
+    this_month = _unit_select(client.get(reverse("dashboard:statistics"), MARCH).content.decode())
+    first_half_2025 = _unit_select(
+        client.get(
+            reverse("dashboard:statistics"), {"period": "quarter", "year": "2025", "quarter": "2"}
+        ).content.decode()
+    )
+
+    assert "Huyện Đồng Hỷ" not in this_month
+    assert ">Phòng Kinh tế — UBND xã Đồng Hỷ</option>" in this_month
+    assert ">Phòng Kinh tế — UBND xã Võ Nhai</option>" in this_month
+    assert ">Xã Đồng Hỷ</option>" in this_month
+    group = first_half_2025.index('<optgroup label="Đơn vị đã giải thể">')
+    assert first_half_2025.index(">Huyện Đồng Hỷ</option>") > group
+    assert first_half_2025.index(">Xã Võ Nhai</option>") < group
+    # The dissolved district stays chosen (and valid) when the period moves past its dissolution.
+    chosen = client.get(reverse("dashboard:statistics"), {**MARCH, "unit": "H51.70"})
+    assert chosen.status_code == 200
+    assert 'value="H51.70" selected>Huyện Đồng Hỷ</option>' in _unit_select(chosen.content.decode())
