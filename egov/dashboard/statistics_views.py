@@ -109,7 +109,8 @@ class StatisticsForm(forms.Form):
         """Offer the units that existed in the period: a district dissolved on 1/7/2025 for 2025's
         first half, not for this month (the chosen unit stays, so the select shows what was asked)."""
         unit_field = self.fields["unit"]
-        assert isinstance(unit_field, forms.ModelChoiceField) and unit_field.queryset is not None
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        assert unit_field.queryset is not None
         existed = Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.first_day)
         if chosen is not None:
             existed |= Q(pk=chosen.pk)

@@ -55,6 +55,16 @@ def test_the_leader_sees_the_table_and_the_indicator(client, march, staff):
     assert reverse("dashboard:statistics_excel") + "?period=month" in html
 
 
+def test_the_export_button_has_one_label(client, march, staff):
+    client.force_login(staff["leader"])
+
+    html = client.get(reverse("dashboard:statistics"), MARCH).content.decode()
+
+    assert "Tải tệp Excel</a>" in html
+    assert "Tải Excel" not in html
+    assert "Tải về tệp Excel" not in html
+
+
 def test_grouping_and_a_unit_of_the_reader(client, march, staff, province):
     client.force_login(make_member(Role.LEADER, province.province, "ct.tinh"))
 
