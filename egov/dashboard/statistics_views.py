@@ -50,6 +50,17 @@ COLUMNS = [
 ]
 
 
+# Which period kinds each period field belongs to. The page's script (static/egov/stats.js) shows
+# only the chosen kind's fields; without it all show, and the server ignores the others.
+PERIOD_FIELDS = {
+    "year": ("month", "quarter", "year"),
+    "month": ("month",),
+    "quarter": ("quarter",),
+    "date_from": ("custom",),
+    "date_to": ("custom",),
+}
+
+
 class StatisticsForm(forms.Form):
     period = forms.ChoiceField(
         label=_("Period"),
@@ -82,10 +93,18 @@ class StatisticsForm(forms.Form):
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = units
+        for name, kinds in PERIOD_FIELDS.items():
+            self.fields[name].widget.attrs["data-period-kinds"] = " ".join(kinds)
         self.chosen_period: Period | None = None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        kind = cleaned.get("period")
+        for name, kinds in PERIOD_FIELDS.items():
+            if kind not in kinds:
+                # A month left in the form beside a range of dates is not part of the question.
+                self.errors.pop(name, None)
+                cleaned.pop(name, None)
         if self.errors:
             return cleaned
         try:

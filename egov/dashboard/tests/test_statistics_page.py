@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from egov.dossiers import services
+from egov.dossiers.statistics import Period
 from egov.dossiers.tests.factories import commune_procedure, process_to_result, receive
 from egov.organization.models import Role, Unit
 from egov.organization.tests.factories import make_member, make_unit
@@ -153,3 +154,23 @@ def test_the_unit_filter_offers_units_of_the_period_and_tells_namesakes_apart(cl
     chosen = client.get(reverse("dashboard:statistics"), {**MARCH, "unit": "H51.70"})
     assert chosen.status_code == 200
     assert 'value="H51.70" selected>Huyện Đồng Hỷ</option>' in _unit_select(chosen.content.decode())
+
+
+def test_the_fields_of_another_period_kind_are_ignored(client, march, staff):
+    client.force_login(staff["leader"])
+    url = reverse("dashboard:statistics")
+
+    # Left over from a month and from a range of dates, shown when the page runs no script.
+    year = client.get(url, {"period": "year", "year": "2026", "month": "13", "date_from": "31/02/2026"})
+    dates = client.get(
+        url, {"period": "custom", "year": "1", "date_from": "2026-03-01", "date_to": "2026-03-31"}
+    )
+
+    assert year.status_code == 200
+    assert year.context["report"].period == Period.year(2026)
+    assert dates.status_code == 200
+    assert dates.context["report"].total.received == 2
+    html = year.content.decode()
+    assert 'name="month" value="13" min="1" max="12" data-period-kinds="month"' in html
+    assert 'data-period-kinds="custom"' in html
+    assert "/static/egov/stats.js" in html
