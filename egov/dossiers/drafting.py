@@ -1,14 +1,18 @@
 """The result drafted from the template (services.generate_result), filled from the dossier's data.
 
 ND 30/2020 Điều 8 and Phụ lục I: the issuing authority and its place, "Căn cứ" lines for the
-basis of its competence and every legal basis of the procedure version, whom the result is for
-(the e-form's subject, e.g. the child of a birth registration, not the person who filed it), and
+basis of its competence and every substantive legal basis of the procedure version (not the
+fee rules: what is charged is not what is granted), the result named as issued (the e-form's
+choice among the catalogue's alternatives), laid out as a decision or as the paper issued, whom
+the result is for (the e-form's subject, e.g. the child of a birth registration, not the person
+who filed it), and
 the signer's authority prefix, position and name. The register number is given when the result is
 issued in the official-documents register; until then the draft says "Số: …/…" plainly.
 """
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Any, Literal
 
 from django.utils import timezone
 
@@ -22,6 +26,55 @@ UNNUMBERED = "…"
 def legal_bases(text: str) -> list[str]:
     """Each legal basis of a procedure version (the catalogue separates them with ";")."""
     return [part.strip().rstrip(".") for part in text.replace("\n", ";").split(";") if part.strip()]
+
+
+# Luật Phí và lệ phí 2015 Điều 4 (khoản 2, 3): the Ministry of Finance and the provincial People's
+# Council set fees. Their circulars and resolutions on a procedure are its fee rules, which decide
+# what is charged, not what is granted: a result does not cite them.
+_FEE_BASIS = re.compile(r"(?<!kinh )(?<!chi )\b(lệ phí|phí)\b|TT-BTC\b", re.IGNORECASE)
+# A result that is itself a decision (Quyết định …) is laid out as one; the others are papers the
+# authority issues (Giấy khai sinh, Trích lục, Giấy phép, Phiếu lý lịch tư pháp, …).
+ResultKind = Literal["decision", "paper"]
+NEUTRAL_TITLE = "Kết quả giải quyết thủ tục hành chính"
+
+
+def is_fee_basis(basis: str) -> bool:
+    """A legal basis that only sets the procedure's fee (a TT-BTC circular, an HĐND fee resolution)."""
+    return bool(_FEE_BASIS.search(basis))
+
+
+def substantive_bases(text: str) -> list[str]:
+    """The bases a result cites: the laws on the matter, without the fee regulations."""
+    return [basis for basis in legal_bases(text) if not is_fee_basis(basis)]
+
+
+def _alternatives(result: str) -> list[str]:
+    """The catalogue's result names, without what follows ";" or "(": "A hoặc B" gives [A, B]."""
+    first = result.split(";")[0].split("(")[0].strip()
+    return [part.strip() for part in re.split(r"\s+hoặc\s+", first) if part.strip()]
+
+
+def result_title(result: str, chosen: str = "") -> str:
+    """The name of the result issued: the e-form's choice, the catalogue's only result, or what
+    its alternatives have in common ("Phiếu lý lịch tư pháp"), never "A hoặc B"."""
+    if chosen:
+        return chosen
+    options = _alternatives(result)
+    if len(options) == 1:
+        return options[0]
+    words = [option.split() for option in options]
+    common: list[str] = []
+    for column in zip(*words, strict=False):
+        if any(word.casefold() != column[0].casefold() for word in column):
+            break
+        common.append(column[0])
+    while common and common[-1].casefold() in {"số", "của", "và", "về", "cho"}:
+        common.pop()
+    return " ".join(common) if len(common) >= 2 else NEUTRAL_TITLE
+
+
+def result_kind(title: str) -> ResultKind:
+    return "decision" if title.casefold().startswith("quyết định") else "paper"
 
 
 def _local(moment: dt.datetime | None) -> str:
@@ -67,24 +120,34 @@ def result_context(dossier: Dossier, *, note: str = "") -> dict[str, Any]:
     parent = unit.parent
     schema_fields = list((version.form_schema or {}).get("fields") or [])
     answers = _form_answers(dossier)
-    subject = next(
+    subject_field = next(
         (
-            str(answers[field["name"]]).strip()
+            field
             for field in schema_fields
             if field.get("result") == "subject" and str(answers.get(field["name"], "")).strip()
         ),
-        "",
+        None,
     )
+    subject = str(answers[subject_field["name"]]).strip() if subject_field else ""
     shown = [
         (field["label"], _shown_value(field, answers[field["name"]]))
         for field in schema_fields
         if field.get("result") == "shown" and str(answers.get(field["name"], "")).strip()
     ]
+    chosen = next(
+        (
+            str(answers[field["name"]]).strip()
+            for field in schema_fields
+            if field.get("result") == "title" and str(answers.get(field["name"], "")).strip()
+        ),
+        "",
+    )
+    title = result_title(version.result, chosen) if version.result.strip() else version.name
     person = dossier.applicant_kind == Dossier.ApplicantKind.PERSON
     applicant = f"Ông/Bà {dossier.applicant_name}" if person else dossier.applicant_name
     position, signer_name = _signer(unit)
     authority, position_line = naming.signature_lines(unit, position)
-    bases = [naming.competence_basis(unit), *legal_bases(version.legal_basis)]
+    bases = [naming.competence_basis(unit), *substantive_bases(version.legal_basis)]
     return {
         "issuer": naming.header_name(unit),
         "issuer_name": naming.authority_name(unit),
@@ -93,7 +156,8 @@ def result_context(dossier: Dossier, *, note: str = "") -> dict[str, Any]:
         "symbol": UNNUMBERED,
         "place": naming.place_name(unit),
         "date": timezone.localdate(),
-        "result_title": version.result.split(";")[0].split("(")[0].strip() or version.name,
+        "result_title": title,
+        "result_kind": result_kind(title),
         "procedure": version.name,
         "legal_bases": [basis for basis in bases if basis],
         "dossier_code": dossier.code,
@@ -104,6 +168,7 @@ def result_context(dossier: Dossier, *, note: str = "") -> dict[str, Any]:
         # Whom the result is for: the e-form's subject, else the applicant (or the dossier's owner).
         "subject": subject or dossier.owner_name or dossier.applicant_name,
         "subject_is_applicant": not subject,
+        "subject_label": subject_field["label"] if subject_field else "",
         "shown": shown,
         "note": note,
         "signer_authority": authority,

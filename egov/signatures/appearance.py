@@ -2,8 +2,9 @@
 
 The leader's signature image is blue on a transparent background; the organisation's seal is a
 red round seal at real size (about 36 mm), transparent, overlapping about a third of the leader's
-signature on the left. The signature box sits bottom right of the last page, where the signature
-block (ô 7) of an administrative document is.
+signature on the left. A result drafted by egov reserves the signature box in its signer block,
+between the position and the printed name (ô 7c), as the named destination RESERVED_ANCHOR; the
+signer reads it (reserved_box). Any other PDF gets the box bottom right of the last page.
 """
 
 import io
@@ -36,6 +37,13 @@ SIGNATURE_BLUE = (20, 40, 160, 255)
 BOX_WIDTH, BOX_HEIGHT, MARGIN_RIGHT, MARGIN_BOTTOM = 240, 110, 36, 56
 IMAGE_HEIGHT, IMAGE_WIDTH = 60, 192
 SEAL_SIZE = 96  # ≈ 34 mm, the usual diameter of a unit's seal
+# The named destination (an element id in the HTML) marking the top left of the reserved box.
+RESERVED_ANCHOR = "egov-signature"
+
+
+def reserved_space() -> dict[str, object]:
+    """What a template needs to reserve the box: its anchor and size in points."""
+    return {"anchor": RESERVED_ANCHOR, "width": BOX_WIDTH, "height": BOX_HEIGHT}
 
 
 # Latin, Vietnamese (precomposed and combining marks), punctuation and the đồng sign.
@@ -102,16 +110,18 @@ class Appearance:
     image_png: bytes | None = None
 
     def default_box(self, page_width: float) -> tuple[int, int, int, int]:
-        x2 = int(page_width) - MARGIN_RIGHT
-        x1 = x2 - BOX_WIDTH
-        y2 = MARGIN_BOTTOM + BOX_HEIGHT
+        return self.box_at(int(page_width) - MARGIN_RIGHT - BOX_WIDTH, MARGIN_BOTTOM)
+
+    def box_at(self, x1: int, y1: int) -> tuple[int, int, int, int]:
+        """The box for this signature when the signature box's bottom left is (x1, y1)."""
+        x2, y2 = x1 + BOX_WIDTH, y1 + BOX_HEIGHT
         if self.kind == "seal":
             # ND 30/2020 Phụ lục I: the seal covers about 1/3 of the signature image, on its left.
             image_left = x1 + (BOX_WIDTH - IMAGE_WIDTH) // 2
             right = image_left + IMAGE_WIDTH // 3
             centre_y = y2 - IMAGE_HEIGHT // 2
             return (right - SEAL_SIZE, centre_y - SEAL_SIZE // 2, right, centre_y + SEAL_SIZE // 2)
-        return (x1, MARGIN_BOTTOM, x2, y2)
+        return (x1, y1, x2, y2)
 
 
 def signing_time_text(moment: datetime) -> str:

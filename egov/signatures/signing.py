@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from django.utils.translation import gettext as _
 from PIL import Image
-from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils import generic, layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -45,6 +45,7 @@ from egov.signatures import pki, validation
 from egov.signatures.appearance import (
     BOX_HEIGHT,
     IMAGE_HEIGHT,
+    RESERVED_ANCHOR,
     Appearance,
     signing_time_text,
     stamp_font_path,
@@ -155,13 +156,69 @@ def _page_geometry(writer: IncrementalPdfFileWriter, page: int) -> tuple[int, fl
     return index, float(box[2]) - float(box[0])
 
 
+def _named_destinations(root: Any) -> dict[str, Any]:
+    """The document's named destinations (the /Dests name tree of PDF 1.7 § 7.7.4, or /Dests)."""
+    found: dict[str, Any] = {}
+
+    def walk(node: Any, depth: int = 0) -> None:
+        if depth > 16:  # a name tree deeper than this is malformed, not a real document
+            return
+        names = node.get("/Names")
+        if names is not None:
+            for at in range(0, len(names) - 1, 2):
+                value = names[at + 1]
+                found[str(names[at])] = value.get_object() if hasattr(value, "get_object") else value
+        for kid in node.get("/Kids") or []:
+            walk(kid.get_object(), depth + 1)
+
+    tree = (root.get("/Names") or {}).get("/Dests")
+    if tree is not None:
+        walk(tree.get_object())
+    old = root.get("/Dests")
+    if old is not None:
+        for key, value in old.get_object().items():
+            found[str(key).lstrip("/")] = value.get_object() if hasattr(value, "get_object") else value
+    return found
+
+
+def reserved_box(writer: IncrementalPdfFileWriter) -> tuple[int, tuple[int, int]] | None:
+    """(page index, bottom left of the signature box) the document reserves, if it does.
+
+    egov's results mark the top left of the box in the signer block with a named destination
+    [page /XYZ left top zoom] (appearance.RESERVED_ANCHOR); the box's size is fixed.
+    """
+    try:
+        destination: Any = _named_destinations(writer.root).get(RESERVED_ANCHOR)
+        if isinstance(destination, dict):
+            destination = destination.get("/D")  # a destination may be wrapped as << /D [...] >>
+        if not isinstance(destination, generic.ArrayObject) or len(destination) < 4:
+            return None
+        if str(destination[1]) != "/XYZ":
+            return None
+        page_ref = destination.raw_get(0)  # the reference, not the page it resolves to
+        count = int(writer.root["/Pages"]["/Count"])
+        for index in range(count):
+            ref = writer.find_page_for_modification(index)[0]  # type: ignore[no-untyped-call]
+            if ref.idnum == page_ref.idnum:
+                left, top = float(destination[2]), float(destination[3])
+                return index, (round(left), round(top - BOX_HEIGHT))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return None
+
+
 def _style_and_spec(
     writer: IncrementalPdfFileWriter, field_name: str, appearance: Appearance | None, moment: datetime
 ) -> tuple[Any, fields.SigFieldSpec, dict[str, str]]:
     if appearance is None:
         return TextStampStyle(), fields.SigFieldSpec(field_name), {}
-    index, width = _page_geometry(writer, appearance.page)
-    box = appearance.box or appearance.default_box(width)
+    reserved = None if appearance.box else reserved_box(writer)
+    if reserved is not None:
+        index, (x1, y1) = reserved
+        box = appearance.box_at(x1, y1)
+    else:
+        index, width = _page_geometry(writer, appearance.page)
+        box = appearance.box or appearance.default_box(width)
     spec = fields.SigFieldSpec(field_name, on_page=index, box=box)
     image = Image.open(io.BytesIO(appearance.image_png)) if appearance.image_png else None
     if appearance.kind == "seal":

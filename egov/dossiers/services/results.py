@@ -28,8 +28,11 @@ from egov.dossiers.services.transitions import (
 from egov.organization.models import Role
 from egov.organization.permissions import decides_in
 from egov.procedures.models import ProcedureVersion, ProcessStep
+from egov.signatures.appearance import reserved_space
 from egov.signatures.models import SignatureValidation, SigningCertificate
 from egov.signatures.services import latest_validation, validate_version
+
+RESULT_TEMPLATES = {"decision": "dossiers/pdf/result.html", "paper": "dossiers/pdf/result_paper.html"}
 
 
 def refuse_after_appraisal(
@@ -99,7 +102,11 @@ def generate_result(dossier: Dossier, *, by: User, note: str = "") -> Document:
     """
     require_status(dossier, Status.PROCESSING)
     require_step_role(dossier, by)
-    pdf = render_pdf("dossiers/pdf/result.html", drafting.result_context(dossier, note=note), page_size="A4")
+    context = drafting.result_context(dossier, note=note)
+    # The layout follows what the result is: a decision, or the paper issued (a Giấy khai sinh is
+    # an extract of the civil-status register, not a decision). Both keep the same signature box.
+    template = RESULT_TEMPLATES[context["result_kind"]]
+    pdf = render_pdf(template, {**context, "signature_box": reserved_space()}, page_size="A4")
     document = create_document(
         title=_("Result of dossier %(code)s") % {"code": dossier.code},
         unit=dossier.current_unit,

@@ -25,6 +25,7 @@ class RenderedPdf:
 
     def __init__(self, content: bytes, *, name: str = "") -> None:
         self.pdf = pdfium.PdfDocument(content)
+        self.pdf.init_forms()  # draw the signature widgets' appearances too, as a viewer does
         # EGOV_TEST_PNG_DIR=/tmp/forms keeps a PNG of each page, to look at the form by eye.
         folder = os.environ.get("EGOV_TEST_PNG_DIR")
         if folder and name:

@@ -1,11 +1,14 @@
 """The result drafted from the template uses the dossier's data (issue 11, item 5).
 
 The demo's birth registration (catalogue.json, 1.001193) filed online by the father: the birth
-certificate names the child from the e-form, cites the commune's competence and every legal
-basis of the version, is dated at the commune and is signed for the committee by its chairman.
+certificate is laid out as the paper it is (not a decision), names the child from the e-form,
+cites the commune's competence and the version's substantive bases (not its fee rules), is dated
+at the commune and is signed for the committee by its chairman, the signature in the box the
+signer block keeps for it, clear of the printed name.
 """
 
 import datetime as dt
+import io
 import json
 import re
 from pathlib import Path
@@ -13,10 +16,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from pypdf import PdfReader
 
 from egov.dossiers import online, services
-from egov.dossiers.drafting import legal_bases
-from egov.dossiers.tests.factories import tiny_pdf
+from egov.dossiers.drafting import is_fee_basis, legal_bases
+from egov.dossiers.tests.factories import sign_result, tiny_pdf
 from egov.dossiers.tests.online_factories import citizen
 from egov.dossiers.tests.pdf_layout import RenderedPdf
 from egov.organization.models import Role
@@ -46,7 +50,7 @@ def demo_birth_registration():
 
 
 @pytest.fixture
-def drafted(province):
+def birth(province):
     version = demo_birth_registration()
     desk = make_member(Role.DESK_OFFICER, province.commune, "motcua.ks")
     specialist = make_member(Role.SPECIALIST, province.commune, "tuphap.ks")
@@ -85,7 +89,14 @@ def drafted(province):
         result = services.generate_result(dossier, by=specialist)
     assert result.current_version is not None
     with result.current_version.file.open("rb") as handle:
-        return version, handle.read()
+        content = handle.read()
+    return version, dossier, chairman, content
+
+
+@pytest.fixture
+def drafted(birth):
+    version, _dossier, _chairman, content = birth
+    return version, content
 
 
 def test_the_birth_certificate_is_made_out_for_the_child(drafted):
@@ -93,9 +104,12 @@ def test_the_birth_certificate_is_made_out_for_the_child(drafted):
     with RenderedPdf(content, name="result-birth") as pdf:
         text = " ".join(pdf.text(page) for page in range(pdf.pages))
 
-    assert f"cho: {CHILD}" in text
+    assert f"Họ, chữ đệm và tên của trẻ: {CHILD}" in text
     assert f"Ông/Bà {FATHER}" in text  # he filed it and receives it, but it is not made out to him
     assert f"cho Ông/Bà {FATHER}" not in text
+    # A Giấy khai sinh is the paper issued from the register, not a decision "Về việc …".
+    assert "Về việc" not in text
+    assert "Kết quả:" not in text
     for shown in (
         "Ngày, tháng, năm sinh của trẻ: 01/11/2026",
         "Giới tính của trẻ: Nam",
@@ -105,7 +119,7 @@ def test_the_birth_certificate_is_made_out_for_the_child(drafted):
     assert "GIẤY KHAI SINH" in text
 
 
-def test_it_cites_the_competence_and_every_legal_basis(drafted):
+def test_it_cites_the_competence_and_the_substantive_bases_not_the_fee_rules(drafted):
     version, content = drafted
     with RenderedPdf(content, name="result-birth-bases") as pdf:
         text = " ".join(pdf.text(page) for page in range(pdf.pages))
@@ -113,8 +127,16 @@ def test_it_cites_the_competence_and_every_legal_basis(drafted):
     assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;" in text
     bases = legal_bases(version.legal_basis)
     assert len(bases) == 6
+    fee_rules = [basis for basis in bases if is_fee_basis(basis)]
+    assert fee_rules == [
+        "Thông tư 85/2019/TT-BTC",
+        "Nghị quyết của HĐND tỉnh Thái Nguyên quy định mức thu lệ phí hộ tịch",
+    ]
     for basis in bases:
-        assert f"Căn cứ {basis};" in text, basis
+        if basis in fee_rules:
+            assert basis not in text, basis  # the registration is free; what is charged is not cited
+        else:
+            assert f"Căn cứ {basis};" in text, basis
     # The commune's committee issues it, dated at the commune, received "09 giờ 30 phút".
     assert "ỦY BAN NHÂN DÂN XÃ ĐỒNG HỶ" in text
     assert re.search(r"Đồng Hỷ, ngày \d\d tháng \d+ năm \d{4}", text)
@@ -137,3 +159,34 @@ def test_it_is_signed_for_the_committee_by_its_chairman(drafted):
     # The signature block stands on the right, the authority above the name (ND 30 ô 7).
     assert authority.left > width / 2
     assert authority.bottom > name.top
+
+
+def test_the_signature_sits_in_the_signer_blocks_box_clear_of_the_name(birth):
+    """The visible signature goes where the template reserved it (ND 30/2020 Phụ lục I ô 7c):
+    below "CHỦ TỊCH", above "Mạc Văn Tùng", never across the printed name."""
+    _version, dossier, chairman, _content = birth
+    sign_result(dossier, chairman)
+    version = dossier.result_document.current_version
+    with version.file.open("rb") as handle:
+        signed = handle.read()
+
+    reader = PdfReader(io.BytesIO(signed))
+    widgets = [
+        (number, [float(v) for v in annot.get_object()["/Rect"]])
+        for number, page in enumerate(reader.pages)
+        for annot in page.get("/Annots") or []
+        if annot.get_object().get("/FT") == "/Sig"
+        or annot.get_object().get("/Parent", {}).get("/FT") == "/Sig"
+    ]
+    assert len(widgets) == 1
+    page, (x1, y1, x2, y2) = widgets[0]
+    with RenderedPdf(signed, name="result-birth-signed") as pdf:
+        assert page == pdf.pages - 1
+        position = pdf.find("CHỦ TỊCH", page)
+        name = pdf.find("Mạc Văn Tùng", page)
+    assert position is not None
+    assert name is not None
+    assert position.bottom >= y2  # under the title line
+    assert y1 >= name.top  # above the printed name, not through it
+    assert x1 < name.left  # centred over the name, in the signer's column
+    assert name.right < x2

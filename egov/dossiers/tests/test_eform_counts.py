@@ -101,7 +101,7 @@ def test_three_copies_asked_are_charged_three_times(client, province):
 def test_the_judicial_records_extra_copies_are_whole_too(client, province):
     version = demo_version("2.000488")
     _owner, draft = open_draft(client, version)
-    answers = {"muc_dich": "Xin việc", "doi_tuong": "Công dân"}
+    answers = {"loai_phieu": "Phiếu lý lịch tư pháp số 1", "muc_dich": "Xin việc", "doi_tuong": "Công dân"}
 
     refused = submit(client, version, draft, province.commune, **answers, so_phieu_them="1.5")
     assert refused.status_code == 200

@@ -42,8 +42,9 @@ FORM_FIELD_KEYS = frozenset(
     }
 )
 # How a field's answer appears on the result drafted from the template: "subject" names whom the
-# result is issued for (the child of a birth registration), "shown" prints it as "label: value".
-FORM_RESULT_ROLES = ("subject", "shown")
+# result is issued for (the child of a birth registration), "shown" prints it as "label: value",
+# "title" names which of the catalogue's alternative results is issued (Phiếu số 1 or số 2).
+FORM_RESULT_ROLES = ("subject", "shown", "title")
 # Where a value may be prefilled from: the citizen's account, or the population database
 # (the attributes of egov.integrations.population.CitizenRecord that are plain text or a date).
 PREFILL_ACCOUNT = ("full_name", "national_id", "email", "phone")
