@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from egov.dossiers import online, services
 from egov.dossiers.drafting import is_fee_basis, legal_bases
-from egov.dossiers.tests.factories import sign_result, tiny_pdf
+from egov.dossiers.tests.factories import SIGNING_PIN, sign_result, tiny_pdf
 from egov.dossiers.tests.online_factories import citizen
 from egov.dossiers.tests.pdf_layout import RenderedPdf
 from egov.organization.models import Role
@@ -190,3 +190,31 @@ def test_the_signature_sits_in_the_signer_blocks_box_clear_of_the_name(birth):
     assert y1 >= name.top  # above the printed name, not through it
     assert x1 < name.left  # centred over the name, in the signer's column
     assert name.right < x2
+
+
+def test_the_seal_covers_the_signatures_left_third_in_the_same_box(birth, province):
+    """The clerk's seal goes over the left third of the signature (ND 30/2020 Phụ lục I), so it
+    follows the reserved box too, and still does not cover the printed name."""
+    from egov.signatures.services import add_seal, issue_certificate
+
+    _version, dossier, chairman, _content = birth
+    sign_result(dossier, chairman)
+    clerk = make_member(Role.CLERK, province.commune, "vanthu.ks")
+    seal = issue_certificate(kind="seal", pin=SIGNING_PIN, issued_by=None, unit=province.commune)
+    add_seal(dossier.result_document.current_version, seal_certificate=seal, pin=SIGNING_PIN, signed_by=clerk)
+    dossier.result_document.refresh_from_db()
+    with dossier.result_document.current_version.file.open("rb") as handle:
+        sealed = handle.read()
+    rects = [
+        [float(v) for v in annot.get_object()["/Rect"]]
+        for page in PdfReader(io.BytesIO(sealed)).pages
+        for annot in page.get("/Annots") or []
+    ]
+    assert len(rects) == 2
+    signature, stamp = rects
+    with RenderedPdf(sealed, name="result-birth-sealed") as pdf:
+        name = pdf.find("Mạc Văn Tùng", pdf.pages - 1)
+    assert name is not None
+    # Over the signature's left third: it starts left of the signature box and ends inside it.
+    assert stamp[0] < signature[0] < stamp[2] < signature[0] + (signature[2] - signature[0]) / 2
+    assert stamp[1] > name.top - 60  # it may reach down beside the name, not far below the block
