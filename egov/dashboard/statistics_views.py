@@ -28,25 +28,35 @@ from egov.organization.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# The page's columns, in the order of the national report (received → resolved → in progress).
+# The page's columns, in the order of the national report (received → resolved → in progress):
+# the field, its full name (the header's title, as in the Excel sheet) and a header short enough
+# for twenty columns to fit a 1280 px screen.
 COLUMNS = [
-    ("received", _("Received")),
-    ("received_direct", _("At the desk")),
-    ("received_online", _("Online")),
-    ("received_postal", _("By post")),
-    ("carried_over", _("Carried over")),
-    ("resolved", _("Processed")),
-    ("resolved_early", _("Early")),
-    ("resolved_on_time", _("On time")),
-    ("resolved_late", _("Late")),
-    ("in_progress_on_time", _("In progress, within time")),
-    ("in_progress_overdue", _("In progress, overdue")),
-    ("supplement_requested", _("Supplement requested")),
-    ("extended", _("Extended")),
-    ("withdrawn", _("Withdrawn")),
-    ("stopped", _("Stopped")),
-    ("refused", pgettext_lazy("dossier outcome", "Refused")),
-    ("not_received", _("Not received")),
+    ("received", _("Received"), pgettext_lazy("statistics column", "Received")),
+    ("received_direct", _("At the desk"), pgettext_lazy("statistics column", "Desk")),
+    ("received_online", _("Online"), pgettext_lazy("statistics column", "Online")),
+    ("received_postal", _("By post"), pgettext_lazy("statistics column", "Post")),
+    ("carried_over", _("Carried over"), pgettext_lazy("statistics column", "Carried over")),
+    ("resolved", _("Processed"), pgettext_lazy("statistics column", "Done")),
+    ("resolved_early", _("Early"), pgettext_lazy("statistics column", "Early")),
+    ("resolved_on_time", _("On time"), pgettext_lazy("statistics column", "On time")),
+    ("resolved_late", _("Late"), pgettext_lazy("statistics column", "Late")),
+    (
+        "in_progress_on_time",
+        _("In progress, within time"),
+        pgettext_lazy("statistics column", "Pending, in time"),
+    ),
+    (
+        "in_progress_overdue",
+        _("In progress, overdue"),
+        pgettext_lazy("statistics column", "Pending, overdue"),
+    ),
+    ("supplement_requested", _("Supplement requested"), pgettext_lazy("statistics column", "Supplement")),
+    ("extended", _("Extended"), pgettext_lazy("statistics column", "Extended")),
+    ("withdrawn", _("Withdrawn"), pgettext_lazy("statistics column", "Withdrawn")),
+    ("stopped", _("Stopped"), pgettext_lazy("statistics column", "Stopped")),
+    ("refused", pgettext_lazy("dossier outcome", "Refused"), pgettext_lazy("statistics column", "Refused")),
+    ("not_received", _("Not received"), pgettext_lazy("statistics column", "Not received")),
 ]
 
 
@@ -181,7 +191,7 @@ def statistics(request: AuthenticatedRequest) -> HttpResponse:
 def _cells(row: StatisticsRow) -> tuple[StatisticsRow, list[object]]:
     percent, score = row.on_time_percent, row.indicator_score
     return row, [
-        *(getattr(row, field) for field, _label in COLUMNS),
+        *(getattr(row, field) for field, _label, _short in COLUMNS),
         percent if percent is not None else "–",
         score if score is not None else "–",
     ]
