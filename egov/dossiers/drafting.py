@@ -158,6 +158,10 @@ def result_context(dossier: Dossier, *, note: str = "") -> dict[str, Any]:
         "date": timezone.localdate(),
         "result_title": title,
         "result_kind": result_kind(title),
+        # "Quyết định hỗ trợ chi phí mai táng" decides "hỗ trợ chi phí mai táng" (its "Về việc").
+        "decision_matter": (
+            (title[len("Quyết định") :].strip() or version.name) if result_kind(title) == "decision" else ""
+        ),
         "procedure": version.name,
         "legal_bases": [basis for basis in bases if basis],
         "dossier_code": dossier.code,

@@ -218,3 +218,29 @@ def test_the_seal_covers_the_signatures_left_third_in_the_same_box(birth, provin
     # Over the signature's left third: it starts left of the signature box and ends inside it.
     assert stamp[0] < signature[0] < stamp[2] < signature[0] + (signature[2] - signature[0]) / 2
     assert stamp[1] > name.top - 60  # it may reach down beside the name, not far below the block
+
+
+def test_a_decision_is_laid_out_as_one_with_the_same_signature_box(birth, province):
+    """A result that is a Quyết định (ND 30/2020 Phụ lục III Mẫu 1.4) has its articles; the
+    signer block keeps the same box as a paper's."""
+    from egov.procedures.models import ProcedureVersion
+
+    version, dossier, _chairman, _content = birth
+    ProcedureVersion.objects.filter(pk=version.pk).update(result="Quyết định hỗ trợ chi phí mai táng")
+    dossier.refresh_from_db()
+    specialist = make_member(Role.SPECIALIST, province.commune, "tuphap.qd")
+    with time_machine.travel(dt.datetime(2026, 11, 9, 10, 0, tzinfo=VN), tick=False):
+        result = services.generate_result(dossier, by=specialist)
+    with (
+        result.current_version.file.open("rb") as handle,
+        RenderedPdf(handle.read(), name="result-decision") as pdf,
+    ):
+        text = " ".join(pdf.text(page) for page in range(pdf.pages))
+        last = pdf.pages - 1
+        title = pdf.find("QUYẾT ĐỊNH:", 0)
+        name = pdf.find("Mạc Văn Tùng", last)
+    assert "Về việc hỗ trợ chi phí mai táng" in text
+    assert "Điều 1. Hỗ trợ chi phí mai táng cho: Nguyễn Minh Khôi" in text
+    assert "Điều 2. Quyết định này có hiệu lực kể từ ngày ký." in text
+    assert title is not None
+    assert name is not None
