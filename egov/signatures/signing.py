@@ -207,13 +207,23 @@ def reserved_box(writer: IncrementalPdfFileWriter) -> tuple[int, tuple[int, int]
     return None
 
 
+def _taken(writer: IncrementalPdfFileWriter, index: int, box: tuple[int, int, int, int]) -> bool:
+    """Whether a signature already fills this box (a second signer goes bottom right instead)."""
+    page = writer.find_page_for_modification(index)[0].get_object()  # type: ignore[no-untyped-call]
+    for annot in page.get("/Annots") or []:
+        rect = annot.get_object().get("/Rect")
+        if rect is not None and [round(float(v)) for v in rect] == list(box):
+            return True
+    return False
+
+
 def _style_and_spec(
     writer: IncrementalPdfFileWriter, field_name: str, appearance: Appearance | None, moment: datetime
 ) -> tuple[Any, fields.SigFieldSpec, dict[str, str]]:
     if appearance is None:
         return TextStampStyle(), fields.SigFieldSpec(field_name), {}
     reserved = None if appearance.box else reserved_box(writer)
-    if reserved is not None:
+    if reserved is not None and not _taken(writer, reserved[0], appearance.box_at(*reserved[1])):
         index, (x1, y1) = reserved
         box = appearance.box_at(x1, y1)
     else:

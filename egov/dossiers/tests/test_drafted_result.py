@@ -244,3 +244,19 @@ def test_a_decision_is_laid_out_as_one_with_the_same_signature_box(birth, provin
     assert "Điều 2. Quyết định này có hiệu lực kể từ ngày ký." in text
     assert title is not None
     assert name is not None
+
+
+def test_a_second_signature_does_not_cover_the_first(birth):
+    """Only one signature fits the reserved box; another signer's goes to the page's default place."""
+    _version, dossier, chairman, _content = birth
+    sign_result(dossier, chairman)
+    sign_result(dossier, chairman)
+    with dossier.result_document.current_version.file.open("rb") as handle:
+        signed = handle.read()
+    rects = [
+        [round(float(v)) for v in annot.get_object()["/Rect"]]
+        for page in PdfReader(io.BytesIO(signed)).pages
+        for annot in page.get("/Annots") or []
+    ]
+    assert len(rects) == 2
+    assert rects[0] != rects[1]
