@@ -44,10 +44,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(PY) -m pip install -q -e ".[dev]"
 	@touch $@
 
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+locale/%.mo: locale/%.po
 	msgfmt --check -o $@ $<
 
-messages: locale/vi/LC_MESSAGES/django.mo
+# djangojs: the admin's scripts (its calendar, its time-zone note)
+messages: locale/vi/LC_MESSAGES/django.mo locale/vi/LC_MESSAGES/djangojs.mo
 
 setup: $(VENV)/.installed
 	@$(ENSURE_PACKAGES) $(SYSTEM_PACKAGES_RUN)
