@@ -156,3 +156,17 @@ def test_the_citizen_dossier_page_hides_internal_notes(client, province):
     assert "XYZ" not in page.text
     assert desk.username not in page.text
     assert "/in/" in page.text  # the refusal form can be printed
+
+
+def test_a_field_required_under_a_condition_has_no_plain_star(client, province):
+    """The power of attorney is asked only when the relationship is “Khác”: no star, the condition said."""
+    version = online_procedure()
+    client.force_login(citizen())
+    draft = start(client, version)
+    page = client.get(reverse("portal:online_draft", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="vi").text
+    row = page[page.index('id="row-uy_quyen"') :]
+    row = row[: row.index("</div>")]
+    assert 'class="required"' not in row
+    assert "(bắt buộc nếu câu trả lời ở trên là “Khác”)" in row
+    child = page[page.index('id="row-ho_ten_tre"') :]
+    assert 'class="required"' in child[: child.index("</div>")]  # an unconditional one keeps its star
