@@ -202,8 +202,9 @@ def test_the_registration_answer_is_the_dossier_as_stored(
     # (papers, fees, steps read once), unit, the caller's right to the scan; calendar read once.
     # Answering from a re-read took 62. The tracking book number (checklist 29) adds its counter
     # row and, for a year's first entry as here, the closing of the years before. The version in
-    # force comes with its procedure, and is not checked a second time.
-    with django_assert_max_num_queries(48):
+    # force comes with its procedure, and is not checked a second time. The applicant's citizen
+    # account, by the ID number, takes one more.
+    with django_assert_max_num_queries(49):
         created = client.post("/api/v1/dossiers", body, content_type=JSON, **bearer)
 
     assert created.status_code == 201, created.content

@@ -18,7 +18,10 @@ def test_existing_papers_drafts_and_office_documents_get_their_purpose(province,
     online = online_procedure()
     online_paper = submitted(online, owner, province.commune).components.exclude(document=None).get().document
     draft_upload = filled_draft(online, owner, province.commune).attachments.get().document
-    desk_dossier = receive(commune_procedure("1.000001"), province.commune, desk_officer)
+    # Filed at the desk by someone without an account (an account's ID would make it theirs).
+    desk_dossier = receive(
+        commune_procedure("1.000001"), province.commune, desk_officer, id_number="019090007777"
+    )
     desk_paper = desk_dossier.components.exclude(document=None).first().document
     office = make_document(desk_officer, province.commune, "Kế hoạch")
     # As they were before the migration: every document a unit's, nobody's own.
