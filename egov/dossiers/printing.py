@@ -618,16 +618,16 @@ def control_slip_rows(dossier: Dossier) -> list[SlipRow]:
                 rows[-1].receiver = event.to_user.display_name
             continue
         group = [event]
-        # A forward or a result is one hand-over saved as two events in one transaction:
-        # the next step's start, then the status change (services.enter_step).
-        if (
-            event.kind == "step_started"
-            and index < len(events)
-            and events[index].kind in ("forwarded", "resolved")
-            and events[index].at == event.at
-        ):
-            group.append(events[index])
-            index += 1
+        # A forward or a result is one hand-over saved as two events in one transaction: the
+        # next step's start and the status change (services.enter_step; a forward is written first).
+        nxt = events[index] if index < len(events) else None
+        if nxt is not None and nxt.at == event.at:
+            if event.kind == "step_started" and nxt.kind in ("forwarded", "resolved"):
+                group.append(nxt)
+                index += 1
+            elif event.kind == "forwarded" and nxt.kind == "step_started":
+                event, group = nxt, [nxt, event]
+                index += 1
         last = group[-1]
         giver = _name(event)
         from_unit = event.from_unit or holder

@@ -38,16 +38,20 @@ def forward_dossier(dossier: Dossier, *, by: User, now: dt.datetime | None = Non
     late = dossier.forward_due_at is not None and now > dossier.forward_due_at
     dossier.forwarded_at = now
     dossier.save(update_fields=["forwarded_at"])
-    enter_step(dossier, dossier.current_step + 1, by=by, now=now)
-    change_status(
-        dossier,
-        Status.PROCESSING,
-        by=by,
-        kind="forwarded",
-        at=now,
-        data={"late_forwarding": late},
-        to_unit=dossier.current_unit,
-    )
+
+    def forwarded() -> None:
+        change_status(
+            dossier,
+            Status.PROCESSING,
+            by=by,
+            kind="forwarded",
+            at=now,
+            data={"late_forwarding": late},
+            to_unit=dossier.current_unit,
+        )
+
+    # The forward is written before the step it starts (the history reads in the order it happened).
+    enter_step(dossier, dossier.current_step + 1, by=by, now=now, handed_over=forwarded)
     return dossier
 
 

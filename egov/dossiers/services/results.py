@@ -48,8 +48,12 @@ def refuse_after_appraisal(
     return dossier
 
 
-def attach_result(dossier: Dossier, *, by: User, document: Document) -> Dossier:
-    """The result document (generated or uploaded; signed by the leader and sealed in the signatures app)."""
+def attach_result(
+    dossier: Dossier, *, by: User, document: Document, kind: str = "result_attached"
+) -> Dossier:
+    """The result document (generated or uploaded; signed by the leader and sealed in the signatures app).
+
+    `kind`: the history tells a result drafted from the template ("result_drafted") from one attached."""
     if dossier.status == Status.PROCESSING:
         require_step_role(dossier, by)
     elif dossier.status == Status.RESOLVED and dossier.result_document_id is None:
@@ -61,7 +65,7 @@ def attach_result(dossier: Dossier, *, by: User, document: Document) -> Dossier:
     papers.hold(dossier, document, by=by)
     dossier.result_document = document
     dossier.save(update_fields=["result_document"])
-    record_event(dossier, "result_attached", by, None, None, data={"document": document.pk})
+    record_event(dossier, kind, by, None, None, data={"document": document.pk})
     return dossier
 
 
@@ -115,7 +119,7 @@ def generate_result(dossier: Dossier, *, by: User, note: str = "") -> Document:
         purpose=Document.Purpose.DOSSIER,
         owner=dossier.citizen,
     )
-    attach_result(dossier, by=by, document=document)
+    attach_result(dossier, by=by, document=document, kind="result_drafted")
     return document
 
 

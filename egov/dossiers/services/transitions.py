@@ -6,7 +6,7 @@ applicant's notification and the national-portal sync row in the caller's transa
 """
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -120,9 +120,19 @@ def _step_unit(dossier: Dossier, step: ProcessStep) -> Unit:
 
 
 def enter_step(
-    dossier: Dossier, number: int, *, by: User, now: dt.datetime, kind: str = "step_started", note: str = ""
+    dossier: Dossier,
+    number: int,
+    *,
+    by: User,
+    now: dt.datetime,
+    kind: str = "step_started",
+    note: str = "",
+    handed_over: Callable[[], None] | None = None,
 ) -> None:
-    """Move the dossier into step `number`: its unit, its deadline, and the event."""
+    """Move the dossier into step `number`: its unit, its deadline, and the event.
+
+    `handed_over` writes what moved the dossier here (a forward), once the dossier is in the step and
+    before the step's own event: both share one time, and the timeline (at, pk) reads in that order."""
     steps = steps_of(dossier)
     if not 1 <= number <= len(steps):
         raise ValidationError(_("The procedure has no such step."))
@@ -136,6 +146,8 @@ def enter_step(
     dossier.current_step = number
     dossier.current_step_due_at = get_calendar().add_working_minutes(now, int(step.hours * 60))
     dossier.save(update_fields=["current_unit", "assignee", "current_step", "current_step_due_at"])
+    if handed_over is not None:
+        handed_over()
     record_event(
         dossier,
         kind,

@@ -62,6 +62,7 @@ EVENT_LABELS = {
     "withdrawn": gettext_lazy("Withdrawn"),
     "resolved": gettext_lazy("Processed"),
     "result_attached": gettext_lazy("Result attached"),
+    "result_drafted": gettext_lazy("Result drafted"),
     "returned": gettext_lazy("Result returned"),
     "fee_paid": gettext_lazy("Fee paid"),
     "submitted_online": gettext_lazy("Submitted online"),
