@@ -19,9 +19,14 @@ assert [code for code, _label in LEVEL_CHOICES] == list(LEVELS)
 
 class CertificateChoiceField(forms.ModelChoiceField[SigningCertificate]):
     def label_from_instance(self, obj: SigningCertificate) -> str:
-        # The expiry is a moment: shown as its day in Vietnam, as on every other page.
+        # The expiry is a moment: shown as its day in Vietnam, as on every other page. Short enough
+        # for the signing card (a certificate differs from another of the holder's by its expiry).
         expires = display.day(obj.not_after)
-        return f"{obj.get_kind_display()} — {obj.common_name} ({obj.serial[:8]}…, {expires})"
+        return _("%(kind)s — %(name)s, expires %(day)s") % {
+            "kind": obj.get_kind_display(),
+            "name": obj.common_name,
+            "day": expires,
+        }
 
 
 def _pin_field() -> forms.CharField:
