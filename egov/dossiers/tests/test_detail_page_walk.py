@@ -43,7 +43,8 @@ def head(client, user, dossier: Dossier) -> str:
     client.force_login(user)
     response = client.get(reverse("dossiers:detail", args=[dossier.code]), HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 200
-    return response.text.split('<header class="dossier-head">', 1)[1].split("</header>", 1)[0]
+    page: str = response.text
+    return page.split('<header class="dossier-head">', 1)[1].split("</header>", 1)[0]
 
 
 def text(html: str) -> str:
