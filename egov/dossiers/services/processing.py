@@ -62,15 +62,17 @@ def assign_dossier(
     require_status(dossier, Status.PROCESSING)
     if not can_act_as(by, dossier, Role.LEADER, Role.HEAD_OF_DEPARTMENT, Role.CLERK):
         raise PermissionDenied
+    # The unit's divisions (deciding_units lists the unit itself first).
+    divisions = deciding_units([dossier.current_unit])[dossier.current_unit_id][1:]
     if (
         to_user is not None
         and to_unit is None
         and not can_act_as(to_user, dossier, Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT)
     ):
         # A specialist of one of the unit's divisions: the dossier goes to that division with them.
-        to_unit = division_of(to_user, dossier.current_unit)
+        to_unit = _division_of(to_user, divisions)
     if to_unit is not None:
-        if to_unit.pk not in deciding_units([dossier.current_unit])[dossier.current_unit_id][1:]:
+        if to_unit.pk not in divisions:
             raise ValidationError(_("A dossier can only be handed to a division of the unit that holds it."))
         from_unit = dossier.current_unit
         dossier.current_unit = to_unit
@@ -200,10 +202,9 @@ def transfer_dossier(dossier: Dossier, *, by: User, to_unit: Unit, reason: str) 
     return dossier
 
 
-def division_of(user: User, unit: Unit) -> Unit | None:
-    """The division (phòng) of `unit` where the user works as specialist or head, if it is not
-    the unit itself: where the dossier must be for them to work on it."""
-    divisions = deciding_units([unit])[unit.pk][1:]
+def _division_of(user: User, divisions: list[int]) -> Unit | None:
+    """The one of these divisions (phòng) where the user works as specialist or head: where the
+    dossier must be for them to work on it."""
     membership = (
         Membership.objects.current()
         .filter(user=user, unit_id__in=divisions, role__in=[Role.SPECIALIST, Role.HEAD_OF_DEPARTMENT])
